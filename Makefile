@@ -1,0 +1,57 @@
+# Mutualis — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= mutualis.config.settings.dev
+
+.PHONY: help demo test bench lint format install chromium messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create the virtualenv and install Mutualis with its dev tools
+
+chromium: ## Install Debian's Chromium for the accessibility tests (when root and missing)
+	@bash scripts/ensure-chromium
+
+demo: install ## Install, load the demo operator (Gironde) and serve http://$(HOST):$(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/mutualis demo load
+	$(BIN)/python manage.py db_worker --queue-name '*' & \
+	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+test: install chromium ## Run the whole test suite (SQLite, then PostgreSQL when reachable)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	DJANGO_SETTINGS_MODULE=mutualis.config.settings.test $(BIN)/pytest
+	bash scripts/test-postgres
+
+bench: install ## Run the benchmarks (ratios against baselines measured in the same run)
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+lint: install ## ruff check, ruff format --check, mypy on the pure modules
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install ## Update the French translation catalogue
+	$(BIN)/python manage.py makemessages -l fr --ignore '.venv' --ignore 'bench' --ignore 'docs'
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,31 @@
+"""Guards for the whole suite: services, templates, CSRF."""
+
+import os
+import socket
+
+import pytest
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip when a local service is missing; under CI a missing service fails the run."""
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as exc:
+        message = f"{name} is not reachable on {host}:{port} ({exc})"
+        if IN_CI:
+            pytest.fail(f"CI is set and {message}.")
+        pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unknown_template_variable(settings):
+    """An unknown variable in a template is a bug, not an empty string."""
+    for engine in settings.TEMPLATES:
+        engine.setdefault("OPTIONS", {})["string_if_invalid"] = InvalidTemplateVariable("%s")
+
+
+class InvalidTemplateVariable(str):
+    def __mod__(self, other):
+        raise AssertionError(f"Unknown template variable: {other!r}")

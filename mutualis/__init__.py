@@ -1,0 +1,1 @@
+"""Mutualis: the platform of public operators of pooled digital services (OPSN)."""

@@ -1,0 +1,154 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from mutualis.catalog import services
+from mutualis.catalog.models import Service, ServiceRequest, Subscription
+from mutualis.core.api import ReadOrCapability
+from mutualis.core.roles import Capability, has_capability
+from mutualis.members.models import Member
+
+
+def _drf_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "category",
+            "unit",
+            "eligible_kinds",
+            "status",
+        ]
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subscription
+        fields = [
+            "id",
+            "member",
+            "service",
+            "scope",
+            "covered_establishments",
+            "start_date",
+            "end_date",
+        ]
+
+
+class ServiceRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "member",
+            "service",
+            "scope",
+            "desired_start_date",
+            "message",
+            "status",
+            "decision_reason",
+            "decided_at",
+            "subscription",
+            "created_at",
+        ]
+        read_only_fields = ["status", "decision_reason", "decided_at", "subscription", "created_at"]
+
+
+class DecisionSerializer(serializers.Serializer):
+    start_date = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class ServiceViewSet(viewsets.ModelViewSet):
+    queryset = Service.objects.order_by("name")
+    serializer_class = ServiceSerializer
+    permission_classes = [ReadOrCapability]
+    write_capability = Capability.MANAGE_CATALOG
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class SubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SubscriptionSerializer
+    permission_classes = [ReadOrCapability]
+
+    def get_queryset(self):
+        return (
+            Subscription.objects.visible_to(self.request.user)
+            .prefetch_related("covered_establishments")
+            .order_by("-start_date", "pk")
+        )
+
+
+class ServiceRequestViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Agents request services for their own members; operator managers decide."""
+
+    serializer_class = ServiceRequestSerializer
+
+    def get_queryset(self):
+        return ServiceRequest.objects.visible_to(self.request.user).order_by("-created_at", "pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        member = get_object_or_404(
+            Member.objects.visible_to(self.request.user), pk=data["member"].pk
+        )
+        try:
+            serializer.instance = services.service_request_create(
+                member=member,
+                service=data["service"],
+                requested_by=self.request.user,
+                desired_start_date=data["desired_start_date"],
+                scope=data.get("scope", "self"),
+                message=data.get("message", ""),
+            )
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+
+    def _decide(self, request, pk, approve: bool):
+        if not has_capability(request.user, Capability.DECIDE_REQUESTS):
+            raise PermissionDenied
+        service_request = get_object_or_404(self.get_queryset(), pk=pk)
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        try:
+            if approve:
+                services.service_request_approve(
+                    service_request=service_request,
+                    decided_by=request.user,
+                    start_date=decision.validated_data.get("start_date"),
+                )
+            else:
+                services.service_request_refuse(
+                    service_request=service_request,
+                    decided_by=request.user,
+                    reason=decision.validated_data.get("reason", ""),
+                )
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+        return Response(self.get_serializer(service_request).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=DecisionSerializer, responses=ServiceRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, pk, approve=True)
+
+    @extend_schema(request=DecisionSerializer, responses=ServiceRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        return self._decide(request, pk, approve=False)

@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.catalog.models import Service, SubscriptionScope
+from mutualis.members.forms import DateInput
+from mutualis.members.models import MemberKind
+
+
+class ServiceForm(forms.ModelForm):
+    eligible_kinds = forms.MultipleChoiceField(
+        label=_("Types de membres pouvant souscrire"),
+        choices=MemberKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : tous les types de membres."),
+    )
+
+    class Meta:
+        model = Service
+        fields = ["code", "name", "description", "category", "unit", "eligible_kinds", "status"]
+
+
+class ServiceRequestForm(forms.Form):
+    desired_start_date = forms.DateField(label=_("Date de début souhaitée"), widget=DateInput())
+    scope = forms.ChoiceField(
+        label=_("Périmètre"), choices=SubscriptionScope.choices, initial=SubscriptionScope.SELF
+    )
+    message = forms.CharField(
+        label=_("Message à l'opérateur"), required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        if member.kind != MemberKind.EPCI:
+            self.fields["scope"].choices = [(SubscriptionScope.SELF, SubscriptionScope.SELF.label)]
+
+
+class RequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[("approve", _("Accepter")), ("refuse", _("Refuser"))],
+        widget=forms.RadioSelect,
+    )
+    start_date = forms.DateField(
+        label=_("Début de la souscription"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Par défaut, la date souhaitée par le membre."),
+    )
+    reason = forms.CharField(
+        label=_("Motif (obligatoire en cas de refus)"), required=False, widget=forms.Textarea
+    )

@@ -1,0 +1,113 @@
+"""The member portal, « Mon espace »: memberships, services, catalogue and requests."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mutualis.catalog import services
+from mutualis.catalog.forms import ServiceRequestForm
+from mutualis.catalog.models import RequestStatus, Service, ServiceRequest, ServiceStatus
+from mutualis.core.access import authenticated, member_required
+from mutualis.core.forms import add_validation_error
+from mutualis.members.models import Member
+
+
+@authenticated
+def portal(request):
+    members = list(Member.objects.visible_to(request.user).order_by("name")[:200])
+    if len(members) == 1:
+        return redirect("portal_member", member_pk=members[0].pk)
+    return render(request, "catalog/portal/index.html", {"members": members})
+
+
+@member_required()
+def portal_member(request, member):
+    today = timezone.localdate()
+    return render(
+        request,
+        "catalog/portal/member.html",
+        {
+            "member": member,
+            "memberships": member.memberships.select_related("decision", "agreement"),
+            "subscriptions": member.subscriptions.select_related("service").order_by(
+                "service__name"
+            ),
+            "service_requests": member.service_requests.select_related("service").order_by(
+                "-created_at"
+            )[:20],
+            "today": today,
+        },
+    )
+
+
+@member_required()
+def portal_catalog(request, member):
+    today = timezone.localdate()
+    subscribed = set(member.subscriptions.active_on(today).values_list("service_id", flat=True))
+    pending = set(member.service_requests.pending().values_list("service_id", flat=True))
+    offered = [
+        service
+        for service in Service.objects.filter(status=ServiceStatus.OFFERED).order_by(
+            "category", "name"
+        )
+        if service.is_open_to(member)
+    ]
+    return render(
+        request,
+        "catalog/portal/catalog.html",
+        {"member": member, "services": offered, "subscribed": subscribed, "pending": pending},
+    )
+
+
+@member_required(model=Service)
+@require_http_methods(["GET", "POST"])
+def portal_request_create(request, member, pk):
+    service = get_object_or_404(Service, pk=pk, status=ServiceStatus.OFFERED)
+    form = ServiceRequestForm(
+        request.POST or None, member=member, initial={"desired_start_date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service_request = services.service_request_create(
+                member=member, service=service, requested_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Votre demande a été transmise à l'opérateur."))
+            return redirect("portal_request_detail", member_pk=member.pk, pk=service_request.pk)
+    return render(
+        request,
+        "catalog/portal/request_form.html",
+        {"member": member, "service": service, "form": form},
+    )
+
+
+@member_required(model=ServiceRequest)
+def portal_request_detail(request, member, pk):
+    service_request = get_object_or_404(
+        member.service_requests.select_related("service", "requested_by"), pk=pk
+    )
+    return render(
+        request,
+        "catalog/portal/request_detail.html",
+        {"member": member, "service_request": service_request},
+    )
+
+
+@member_required(model=ServiceRequest)
+@require_POST
+def portal_request_cancel(request, member, pk):
+    service_request = get_object_or_404(
+        member.service_requests.filter(status=RequestStatus.PENDING), pk=pk
+    )
+    try:
+        services.service_request_cancel(service_request=service_request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Votre demande a été annulée."))
+    return redirect("portal_request_detail", member_pk=member.pk, pk=pk)

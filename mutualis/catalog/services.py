@@ -1,0 +1,159 @@
+"""Writes on the catalogue: services, requests and their decisions, subscriptions."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.catalog.models import (
+    RequestStatus,
+    Service,
+    ServiceRequest,
+    Subscription,
+    SubscriptionScope,
+)
+from mutualis.members.models import Member, MemberKind
+
+
+def _check_scope(member: Member, scope: str, establishments=()) -> None:
+    if scope != SubscriptionScope.SELF and member.kind != MemberKind.EPCI:
+        raise ValidationError(
+            {"scope": _("Seul un EPCI peut souscrire pour ses communes et établissements.")}
+        )
+    if scope != SubscriptionScope.WITH_ESTABLISHMENTS and establishments:
+        raise ValidationError(
+            {"scope": _("Les établissements couverts ne se choisissent qu'avec ce périmètre.")}
+        )
+    outside = [e for e in establishments if e.epci_id != member.epci_id]
+    if outside:
+        raise ValidationError(
+            _("%(names)s hors du territoire de l'EPCI.")
+            % {"names": ", ".join(e.name for e in outside)}
+        )
+
+
+@transaction.atomic
+def subscription_create(
+    *,
+    member: Member,
+    service: Service,
+    start_date: dt.date,
+    scope: str = SubscriptionScope.SELF,
+    end_date: dt.date | None = None,
+    covered_establishments=(),
+) -> Subscription:
+    if not service.is_open_to(member):
+        raise ValidationError(
+            _("Le service « %(service)s » n'est pas ouvert à ce membre.") % {"service": service}
+        )
+    _check_scope(member, scope, covered_establishments)
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("La fin précède le début de la souscription.")})
+    overlapping = Subscription.objects.filter(member=member, service=service).active_on(start_date)
+    if overlapping.exists():
+        raise ValidationError(_("Ce membre souscrit déjà à ce service à cette date."))
+    subscription = Subscription(
+        member=member, service=service, start_date=start_date, end_date=end_date, scope=scope
+    )
+    # The overlap check above covers the unique constraint: skip its extra query per row.
+    subscription.full_clean(validate_unique=False, validate_constraints=False)
+    subscription.save()
+    if covered_establishments:
+        subscription.covered_establishments.set(covered_establishments)
+    return subscription
+
+
+@transaction.atomic
+def subscription_end(*, subscription: Subscription, end_date: dt.date) -> Subscription:
+    if end_date < subscription.start_date:
+        raise ValidationError({"end_date": _("La fin précède le début de la souscription.")})
+    subscription.end_date = end_date
+    subscription.save(update_fields=["end_date", "updated_at"])
+    return subscription
+
+
+@transaction.atomic
+def service_request_create(
+    *,
+    member: Member,
+    service: Service,
+    requested_by,
+    desired_start_date: dt.date,
+    scope: str = SubscriptionScope.SELF,
+    message: str = "",
+) -> ServiceRequest:
+    if not service.is_open_to(member):
+        raise ValidationError(
+            _("Le service « %(service)s » n'est pas ouvert à ce membre.") % {"service": service}
+        )
+    _check_scope(member, scope)
+    if ServiceRequest.objects.pending().filter(member=member, service=service).exists():
+        raise ValidationError(_("Une demande pour ce service est déjà en attente."))
+    if (
+        Subscription.objects.filter(member=member, service=service)
+        .active_on(desired_start_date)
+        .exists()
+    ):
+        raise ValidationError(_("Ce membre souscrit déjà à ce service."))
+    service_request = ServiceRequest(
+        member=member,
+        service=service,
+        requested_by=requested_by,
+        desired_start_date=desired_start_date,
+        scope=scope,
+        message=message,
+    )
+    service_request.full_clean()
+    service_request.save()
+    return service_request
+
+
+def _lock_pending(service_request: ServiceRequest) -> ServiceRequest:
+    locked = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    if locked.status != RequestStatus.PENDING:
+        raise ValidationError(_("Cette demande a déjà été traitée."))
+    return locked
+
+
+@transaction.atomic
+def service_request_approve(
+    *, service_request: ServiceRequest, decided_by, start_date: dt.date | None = None
+) -> Subscription:
+    """Approval creates the dated subscription."""
+    locked = _lock_pending(service_request)
+    subscription = subscription_create(
+        member=locked.member,
+        service=locked.service,
+        start_date=start_date or locked.desired_start_date,
+        scope=locked.scope,
+    )
+    locked.status = RequestStatus.APPROVED
+    locked.decided_by = decided_by
+    locked.decided_at = timezone.now()
+    locked.subscription = subscription
+    locked.save()
+    service_request.refresh_from_db()
+    return subscription
+
+
+@transaction.atomic
+def service_request_refuse(*, service_request: ServiceRequest, decided_by, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
+    locked = _lock_pending(service_request)
+    locked.status = RequestStatus.REFUSED
+    locked.decided_by = decided_by
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    locked.save()
+    service_request.refresh_from_db()
+
+
+@transaction.atomic
+def service_request_cancel(*, service_request: ServiceRequest) -> None:
+    locked = _lock_pending(service_request)
+    locked.status = RequestStatus.CANCELLED
+    locked.save()
+    service_request.refresh_from_db()

@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from mutualis.catalog.api import ServiceRequestViewSet, ServiceViewSet, SubscriptionViewSet
+from mutualis.members.api import MembershipViewSet, MemberViewSet
+
+router = DefaultRouter()
+router.register("members", MemberViewSet, basename="member")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("services", ServiceViewSet, basename="service")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("requests", ServiceRequestViewSet, basename="servicerequest")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/token/", obtain_auth_token, name="api_token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

@@ -1,0 +1,10 @@
+"""Local development and the demo: DEBUG on, plain HTTP on 127.0.0.1."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-not-secret-mutualis-demo-key-0123456789")
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from mutualis.config.settings.base import *  # noqa: F403

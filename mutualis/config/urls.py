@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from mutualis.core import views as core_views
+from mutualis.core.access import public
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("sante/", core_views.health, name="health"),
+    path(
+        "connexion/",
+        public(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("deconnexion/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("operateur/", include("mutualis.members.urls")),
+    path("operateur/", include("mutualis.catalog.urls")),
+    path("operateur/imports/", include("mutualis.imports.urls")),
+    path("mon-espace/", include("mutualis.catalog.portal_urls")),
+    path("api/", include("mutualis.config.api_urls")),
+    path("admin/", admin.site.urls),
+]

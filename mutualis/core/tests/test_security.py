@@ -1,0 +1,74 @@
+"""Login throttling, CSRF, secure cookies and security headers."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+from mutualis.config.env import env_bool
+from mutualis.core.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_need_a_login(client):
+    response = client.get("/operateur/membres/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
+
+
+def test_security_headers_are_sent(client):
+    client.force_login(UserFactory(manager=True))
+    response = client.get("/operateur/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_login_is_throttled_after_five_failures():
+    UserFactory(username="secretaire")
+    client = Client()
+    for _ in range(5):
+        client.post("/connexion/", {"username": "secretaire", "password": "faux"})
+    locked = client.post("/connexion/", {"username": "secretaire", "password": "motdepasse-solide"})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_good_password_logs_in():
+    UserFactory(username="secretaire")
+    client = Client()
+    response = client.post(
+        "/connexion/", {"username": "secretaire", "password": "motdepasse-solide"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_posts_without_csrf_token_are_refused():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(manager=True))
+    response = client.post("/operateur/membres/ajouter/", {"code": "33063"})
+    assert response.status_code == 403
+
+
+def test_production_settings_use_secure_cookies(monkeypatch):
+    import importlib
+
+    import mutualis.config.settings.base as base
+
+    monkeypatch.delenv("SECURE_COOKIES", raising=False)
+    reloaded = importlib.reload(base)
+    try:
+        assert reloaded.SESSION_COOKIE_SECURE is True
+        assert reloaded.CSRF_COOKIE_SECURE is True
+        assert reloaded.DEBUG is False
+    finally:
+        importlib.reload(base)
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "oui"])
+def test_an_unreadable_boolean_setting_is_an_error(monkeypatch, value):
+    monkeypatch.setenv("SOME_FLAG", value)
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("SOME_FLAG", False)

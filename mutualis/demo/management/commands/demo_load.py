@@ -1,0 +1,23 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from mutualis.demo.services import DEPARTEMENT, PASSWORD, demo_load, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Charge l'opérateur de démonstration (Gironde). Idempotent."
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
+        call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
+        counts = demo_load()
+        self.stdout.write(
+            "Opérateur de démonstration prêt : "
+            + ", ".join(f"{value} {key}" for key, value in counts.items())
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Identifiants de démonstration (mot de passe pour tous : {PASSWORD}) :")
+        for login in demo_logins():
+            self.stdout.write(f"  login: {login.username:<12} {login.label}")
+        self.stdout.write("")
+        self.stdout.write("Ouvrez http://127.0.0.1:8000 et connectez-vous.")

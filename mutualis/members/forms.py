@@ -1,0 +1,105 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.members.models import EstablishmentKind, Member, MemberKind, MembershipPart
+from mutualis.territory.models import Departement
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Rechercher"), required=False, help_text=_("Nom, SIREN ou code INSEE")
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Tous")), *MemberKind.choices]
+    )
+    departement = forms.ChoiceField(label=_("Département"), required=False, choices=())
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[
+            ("", _("Tous")),
+            ("member", _("Adhérents")),
+            ("not_member", _("Non adhérents")),
+        ],
+    )
+
+    def __init__(self, *args, departement_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        departements = Departement.objects.filter(pk__in=departement_ids).order_by("code")
+        self.fields["departement"].choices = [("", _("Tous"))] + [
+            (d.code, f"{d.code} {d.name}") for d in departements
+        ]
+
+
+class TerritoryMemberForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code officiel"),
+        max_length=9,
+        help_text=_(
+            "Code INSEE d'une commune (33063), SIREN d'un EPCI ou code d'un département (33)"
+        ),
+    )
+
+
+class EstablishmentForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    establishment_kind = forms.ChoiceField(
+        label=_("Type d'établissement"), choices=EstablishmentKind.choices
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Rattaché à"),
+        queryset=Member.objects.filter(kind__in=[MemberKind.COMMUNE, MemberKind.EPCI]).order_by(
+            "name"
+        ),
+        help_text=_("La commune ou l'EPCI de rattachement"),
+    )
+    siren = forms.RegexField(
+        label=_("SIREN"), regex=r"^\d{9}$", required=False, help_text=_("9 chiffres")
+    )
+    email = forms.EmailField(label=_("Courriel"), required=False)
+
+
+class MembershipForm(forms.Form):
+    start_date = forms.DateField(label=_("Date de début"), widget=DateInput())
+    part = forms.ChoiceField(
+        label=_("Part des statuts"), choices=MembershipPart.choices, initial=MembershipPart.FULL
+    )
+    decision_body = forms.CharField(
+        label=_("Instance ayant délibéré"), max_length=200, initial=_("Conseil municipal")
+    )
+    decision_number = forms.CharField(
+        label=_("Numéro de délibération"), max_length=50, required=False
+    )
+    decision_date = forms.DateField(label=_("Date de la délibération"), widget=DateInput())
+    decision_document = forms.FileField(label=_("Délibération (PDF)"), required=False)
+    agreement_reference = forms.CharField(
+        label=_("Référence de la convention"), max_length=100, required=False
+    )
+    agreement_signed_on = forms.DateField(
+        label=_("Convention signée le"), required=False, widget=DateInput()
+    )
+    agreement_third_party = forms.ModelChoiceField(
+        label=_("Tiers de la convention tripartite"),
+        queryset=Member.objects.filter(kind=MemberKind.EPCI).order_by("name"),
+        required=False,
+        help_text=_("Pour une convention opérateur–EPCI–commune"),
+    )
+    agreement_document = forms.FileField(label=_("Convention (PDF)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agreement_third_party") and not data.get("agreement_reference"):
+            self.add_error("agreement_reference", _("Indiquez la référence de la convention."))
+        return data
+
+
+class MembershipEndForm(forms.Form):
+    end_date = forms.DateField(label=_("Date de fin"), widget=DateInput())
+    reason = forms.CharField(label=_("Motif"), max_length=300)

@@ -1,0 +1,61 @@
+"""The operator's dashboard: coverage of the territory, in a constant number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mutualis.core.tests.factories import UserFactory
+from mutualis.members.selectors import territory_coverage
+from mutualis.members.tests.factories import (
+    CommuneFactory,
+    EpciFactory,
+    EpciMemberFactory,
+    MemberFactory,
+    MembershipFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coverage_counts_communes_epcis_and_population():
+    epci = EpciMemberFactory()
+    MembershipFactory(member=epci)
+    joined = MemberFactory(commune=CommuneFactory(epci=epci.territory_epci, population=1000))
+    MembershipFactory(member=joined)
+    MemberFactory(commune=CommuneFactory(epci=epci.territory_epci, population=3000))
+    CommuneFactory(epci=EpciFactory(), population=500)  # not a member, other EPCI
+    totals, per_epci = territory_coverage()
+    communes, epcis, population = totals
+    assert (communes.covered, communes.total) == (1, 3)
+    assert (epcis.covered, epcis.total) == (1, 2)
+    assert (population.covered, population.total) == (1000, 4500)
+    row = next(r for r in per_epci if r.label == epci.name)
+    assert (row.covered, row.total, row.population_share) == (1, 2, 25.0)
+
+
+def _dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/operateur/").status_code == 200
+    return len(queries)
+
+
+def test_dashboard_queries_do_not_grow_with_members(client):
+    client.force_login(UserFactory(manager=True))
+    MembershipFactory()
+    few = _dashboard_queries(client)
+    for _ in range(15):
+        MembershipFactory()
+    assert _dashboard_queries(client) == few
+
+
+def test_member_list_queries_do_not_grow_with_members(client):
+    client.force_login(UserFactory(manager=True))
+    MembershipFactory()
+    with CaptureQueriesContext(connection) as first:
+        client.get("/operateur/membres/")
+    for _ in range(20):
+        MembershipFactory()
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/operateur/membres/?status=member")
+    assert len(second) == len(first)
+    assert response.context["page"].paginator.count == 21
