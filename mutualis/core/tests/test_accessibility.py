@@ -236,6 +236,9 @@ OPERATOR_PAGES = {
     "catalogue": lambda d: reverse("catalog:service_list"),
     "service-form": lambda d: reverse("catalog:service_create"),
     "request-inbox": lambda d: reverse("catalog:request_inbox"),
+    "member-add-territory": lambda d: reverse("members:member_add_territory"),
+    "establishment-form": lambda d: reverse("members:establishment_create"),
+    "imports": lambda d: reverse("imports:job_list"),
     "request-detail": lambda d: reverse(
         "catalog:request_detail", kwargs={"pk": d.service_request.pk}
     ),

@@ -1,0 +1,117 @@
+"""Exports with the columns of the imports, so that an export can be imported back.
+
+Each builder runs a fixed number of queries, whatever the number of rows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from mutualis.catalog.models import Subscription
+from mutualis.imports.importers import get_importer
+from mutualis.imports.importers.base import member_code
+from mutualis.imports.importers.establishments import parent_code
+from mutualis.imports.importers.members import TERRITORIAL_KINDS
+from mutualis.imports.importers.subscriptions import LIST_SEPARATOR
+from mutualis.imports.models import ImportKind
+from mutualis.members.models import Member, MemberKind, Membership
+
+FORMATS = ("csv", "xlsx")
+
+
+def _members() -> list[list[Any]]:
+    members = Member.objects.filter(kind__in=TERRITORIAL_KINDS).order_by("kind", "name", "pk")
+    return [
+        [member.siren if member.kind == MemberKind.EPCI else member.insee_code, member.name]
+        for member in members
+    ]
+
+
+def _establishments() -> list[list[Any]]:
+    establishments = (
+        Member.objects.filter(kind=MemberKind.ESTABLISHMENT, parent__isnull=False)
+        .select_related("parent")
+        .order_by("name", "pk")
+    )
+    return [
+        [e.name, e.establishment_kind, e.siren, parent_code(e.parent), e.email]
+        for e in establishments
+    ]
+
+
+def _memberships() -> list[list[Any]]:
+    memberships = Membership.objects.select_related("member", "decision", "agreement").order_by(
+        "member__name", "member_id", "start_date"
+    )
+    rows = []
+    for m in memberships:
+        decision = m.decision
+        rows.append(
+            [
+                member_code(m.member),
+                m.start_date,
+                m.end_date,
+                m.part,
+                decision.body if decision else "",
+                decision.number if decision else "",
+                decision.date if decision else None,
+                m.agreement.reference if m.agreement else "",
+            ]
+        )
+    return rows
+
+
+def _subscriptions() -> list[list[Any]]:
+    subscriptions = (
+        Subscription.objects.select_related("member", "service")
+        .prefetch_related(
+            Prefetch(
+                "covered_establishments",
+                queryset=Member.objects.only("pk", "siren").order_by("siren", "pk"),
+            )
+        )
+        .order_by("member__name", "member_id", "service__code", "start_date")
+    )
+    return [
+        [
+            member_code(s.member),
+            s.service.code,
+            s.start_date,
+            s.end_date,
+            s.scope,
+            LIST_SEPARATOR.join(e.siren for e in s.covered_establishments.all() if e.siren),
+        ]
+        for s in subscriptions
+    ]
+
+
+@dataclass(frozen=True)
+class Export:
+    kind: str
+    file_stem: str
+    build: Callable[[], list[list[Any]]]
+
+    @property
+    def headers(self) -> list[str]:
+        return get_importer(self.kind).column_names()
+
+    @property
+    def label(self) -> str:
+        return ImportKind(self.kind).label
+
+    def file_name_stem(self) -> str:
+        return f"{self.file_stem}-{timezone.localdate():%Y-%m-%d}"
+
+
+EXPORTS: dict[str, Export] = {
+    export.kind: export
+    for export in (
+        Export(ImportKind.MEMBERS, "collectivites", _members),
+        Export(ImportKind.ESTABLISHMENTS, "etablissements", _establishments),
+        Export(ImportKind.MEMBERSHIPS, "adhesions", _memberships),
+        Export(ImportKind.SUBSCRIPTIONS, "souscriptions", _subscriptions),
+    )
+}

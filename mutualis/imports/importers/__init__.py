@@ -1,0 +1,24 @@
+"""One importer per kind of data; the registry maps an ImportKind to its importer."""
+
+from mutualis.imports.importers.base import Column, Importer
+from mutualis.imports.importers.establishments import EstablishmentsImporter
+from mutualis.imports.importers.members import MembersImporter
+from mutualis.imports.importers.memberships import MembershipsImporter
+from mutualis.imports.importers.subscriptions import SubscriptionsImporter
+
+IMPORTERS: dict[str, type[Importer]] = {
+    importer.kind: importer
+    for importer in (
+        MembersImporter,
+        EstablishmentsImporter,
+        MembershipsImporter,
+        SubscriptionsImporter,
+    )
+}
+
+
+def get_importer(kind: str) -> type[Importer]:
+    return IMPORTERS[kind]
+
+
+__all__ = ["IMPORTERS", "Column", "Importer", "get_importer"]
