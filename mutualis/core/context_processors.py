@@ -23,7 +23,5 @@ def navigation(request):
         current = max(
             (url for _label, url in items if request.path.startswith(url)), key=len, default=None
         )
-        items = [
-            {"label": label, "url": url, "current": url == current} for label, url in items
-        ]
+        items = [{"label": label, "url": url, "current": url == current} for label, url in items]
     return {"operator_name": settings.OPERATOR_NAME, "nav_items": items}
