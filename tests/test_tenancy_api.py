@@ -9,12 +9,10 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from mutualis.catalog.tests.factories import (
-    ServiceFactory,
-    ServiceRequestFactory,
-    SubscriptionFactory,
-)
+from mutualis.catalog.models import Service, ServiceRequest
+from mutualis.catalog.tests.factories import ServiceFactory
 from mutualis.core.tests.factories import UserFactory
+from mutualis.core.tests.tenancy import object_builders
 from mutualis.members.models import Member
 from mutualis.members.tests.factories import AgentAccessFactory, MemberFactory, MembershipFactory
 
@@ -45,14 +43,7 @@ def member_of(obj):
 def world(db):
     member_a = MembershipFactory(member=MemberFactory()).member
     member_b = MembershipFactory(member=MemberFactory()).member
-    service = ServiceFactory()
-    objects = {
-        "member": member_a,
-        "membership": member_a.memberships.get(),
-        "subscription": SubscriptionFactory(member=member_a, service=service),
-        "servicerequest": ServiceRequestFactory(member=member_a, service=service),
-        "service": service,
-    }
+    objects = {model: build(member_a) for model, build in object_builders().items()}
     return {
         "a": member_a,
         "b": member_b,
@@ -74,8 +65,10 @@ def client_for(user) -> APIClient:
 
 def object_for(world, path):
     model = model_of(path)
-    obj = world["objects"].get(model._meta.model_name)
-    assert obj is not None, f"{path}: add an object of {model.__name__} to the API tenancy world"
+    obj = world["objects"].get(model)
+    assert obj is not None, (
+        f"{path}: add a builder for {model.__name__} in its app's tests/tenancy.py"
+    )
     return obj
 
 
@@ -121,15 +114,14 @@ def test_an_agent_cannot_request_a_service_for_another_member(world):
         "/api/v1/requests/",
         {
             "member": world["a"].pk,
-            "service": world["objects"]["service"].pk,
+            "service": world["objects"][Service].pk,
             "desired_start_date": "2026-01-01",
         },
         format="json",
     )
     assert response.status_code == 404
-    assert (
-        not world["a"].service_requests.exclude(pk=world["objects"]["servicerequest"].pk).exists()
-    )
+    existing = world["objects"][ServiceRequest].pk
+    assert not world["a"].service_requests.exclude(pk=existing).exists()
 
 
 def test_an_agent_requests_a_service_for_its_member_and_a_manager_approves(world):

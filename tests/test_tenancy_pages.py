@@ -10,9 +10,9 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from mutualis.catalog.tests.factories import ServiceFactory, ServiceRequestFactory
 from mutualis.core.roles import ROLE_CAPABILITIES, OperatorRole
 from mutualis.core.tests.factories import UserFactory
+from mutualis.core.tests.tenancy import object_builders
 from mutualis.members.tests.factories import (
     AgentAccessFactory,
     MemberFactory,
@@ -36,27 +36,6 @@ def app_pages():
     return [(route, p) for route, p in walk() if not route.startswith(SKIPPED_PREFIXES)]
 
 
-def object_builders():
-    """How to build an object of member A for each model that a URL's `pk` can name."""
-    from mutualis.catalog.models import Service, ServiceRequest
-    from mutualis.members.models import Member, Membership
-
-    builders = {
-        Member: lambda a: a,
-        Membership: lambda a: a.memberships.first() or MembershipFactory(member=a),
-        Service: lambda a: ServiceFactory(),
-        ServiceRequest: lambda a: ServiceRequestFactory(member=a),
-    }
-    try:
-        from mutualis.imports.models import ImportJob
-        from mutualis.imports.tests.factories import ImportJobFactory
-    except ImportError:
-        pass
-    else:
-        builders[ImportJob] = lambda a: ImportJobFactory()
-    return builders
-
-
 def build_url(route: str, pattern: URLPattern, member_a) -> str:
     access = pattern.callback.access
     values = {}
@@ -67,7 +46,7 @@ def build_url(route: str, pattern: URLPattern, member_a) -> str:
             builders = object_builders()
             assert access.model in builders, (
                 f"{route}: declare the model of `pk` in the view's access policy and add a "
-                f"builder for it in tests/test_tenancy_pages.py"
+                f"builder for it in the app's tests/tenancy.py"
             )
             values[name] = builders[access.model](member_a).pk
         else:

@@ -17,7 +17,17 @@ class ServiceForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = ["code", "name", "description", "category", "unit", "eligible_kinds", "status"]
+        fields = [
+            "code",
+            "name",
+            "description",
+            "category",
+            "unit",
+            "usage_kind",
+            "yearly_reading",
+            "eligible_kinds",
+            "status",
+        ]
 
 
 class ServiceRequestForm(forms.Form):

@@ -18,7 +18,20 @@ class Unit(models.TextChoices):
     ESTABLISHMENT = "establishment", _("établissement")
     INHABITANT = "inhabitant", _("habitant")
     DOCUMENT = "document", _("document")
+    EURO = "euro", _("euro d'achats")
     FLAT = "flat", _("forfait")
+
+
+class UsageKind(models.TextChoices):
+    STOCK = "stock", _("Stock (relevé à une date : Go stockés, élèves inscrits)")
+    FLOW = "flow", _("Flux (cumul sur la période : certificats délivrés, jours travaillés)")
+
+
+class YearlyReading(models.TextChoices):
+    LAST = "last", _("Dernier relevé de l'année")
+    MEAN = "mean", _("Moyenne des relevés")
+    MAX = "max", _("Plus haut relevé")
+    SUM = "sum", _("Somme de l'année")
 
 
 class Category(models.TextChoices):
@@ -50,6 +63,19 @@ class Service(TimeStampedModel):
     )
     status = models.CharField(
         _("statut"), max_length=10, choices=ServiceStatus.choices, default=ServiceStatus.OFFERED
+    )
+    usage_kind = models.CharField(
+        _("nature des consommations"),
+        max_length=10,
+        choices=UsageKind.choices,
+        default=UsageKind.FLOW,
+    )
+    yearly_reading = models.CharField(
+        _("lecture annuelle des relevés"),
+        max_length=10,
+        choices=YearlyReading.choices,
+        default=YearlyReading.SUM,
+        help_text=_("Comment l'année se lit à partir des relevés mensuels."),
     )
 
     class Meta:

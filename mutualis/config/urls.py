@@ -17,7 +17,11 @@ urlpatterns = [
     path("operateur/", include("mutualis.members.urls")),
     path("operateur/", include("mutualis.catalog.urls")),
     path("operateur/imports/", include("mutualis.imports.urls")),
+    path("operateur/achats/", include("mutualis.purchasing.urls")),
+    path("operateur/informaticiens/", include("mutualis.staffing.urls")),
     path("mon-espace/", include("mutualis.catalog.portal_urls")),
+    path("mon-espace/", include("mutualis.purchasing.portal_urls")),
+    path("mon-espace/", include("mutualis.staffing.portal_urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,8 @@ def navigation(request):
                 (_("Membres"), reverse("members:member_list")),
                 (_("Catalogue"), reverse("catalog:service_list")),
                 (_("Demandes"), reverse("catalog:request_inbox")),
+                (_("Achats groupés"), reverse("purchasing:index")),
+                (_("Informaticiens"), reverse("staffing:index")),
                 (_("Imports et exports"), reverse("imports:job_list")),
             ]
         else:

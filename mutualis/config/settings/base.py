@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "mutualis.territory",
     "mutualis.members",
     "mutualis.catalog",
+    "mutualis.metering",
+    "mutualis.purchasing",
+    "mutualis.staffing",
     "mutualis.imports",
     "mutualis.demo",
 ]

@@ -1,0 +1,2 @@
+app_name = "purchasing_portal"
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "staffing_portal"
+urlpatterns: list = []
