@@ -15,6 +15,7 @@ def navigation(request):
                 (_("Membres"), reverse("members:member_list")),
                 (_("Catalogue"), reverse("catalog:service_list")),
                 (_("Demandes"), reverse("catalog:request_inbox")),
+                (_("Facturation"), reverse("billing:index")),
                 (_("Achats groupés"), reverse("purchasing:index")),
                 (_("Informaticiens"), reverse("staffing:index")),
                 (_("Imports et exports"), reverse("imports:job_list")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "mutualis.members",
     "mutualis.catalog",
     "mutualis.metering",
+    "mutualis.billing",
     "mutualis.purchasing",
     "mutualis.staffing",
     "mutualis.imports",
