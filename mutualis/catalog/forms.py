@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.catalog.models import Service, SubscriptionScope
+from mutualis.catalog.models import Service, ServiceStatus, SubscriptionScope
 from mutualis.members.forms import DateInput
-from mutualis.members.models import MemberKind
+from mutualis.members.models import Member, MemberKind
 
 
 class ServiceForm(forms.ModelForm):
@@ -60,3 +60,35 @@ class RequestDecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif (obligatoire en cas de refus)"), required=False, widget=forms.Textarea
     )
+
+
+class SubscriptionForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+    start_date = forms.DateField(label=_("Début"), widget=DateInput())
+    scope = forms.ChoiceField(
+        label=_("Périmètre"), choices=SubscriptionScope.choices, initial=SubscriptionScope.SELF
+    )
+    covered_establishments = forms.ModelMultipleChoiceField(
+        label=_("Établissements couverts"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Seulement avec le périmètre « établissements choisis »."),
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(
+            status=ServiceStatus.OFFERED
+        ).order_by("name")
+        if member.kind == MemberKind.EPCI and member.epci_id:
+            self.fields["covered_establishments"].queryset = Member.objects.filter(
+                epci_id=member.epci_id, kind=MemberKind.ESTABLISHMENT
+            ).order_by("name")
+        else:
+            self.fields["scope"].choices = [(SubscriptionScope.SELF, SubscriptionScope.SELF.label)]
+            del self.fields["covered_establishments"]
+
+
+class SubscriptionEndForm(forms.Form):
+    end_date = forms.DateField(label=_("Date de fin"), widget=DateInput())

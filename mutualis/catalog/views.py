@@ -9,11 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.catalog import services
-from mutualis.catalog.forms import RequestDecisionForm, ServiceForm
-from mutualis.catalog.models import RequestStatus, Service, ServiceRequest
+from mutualis.catalog.forms import (
+    RequestDecisionForm,
+    ServiceForm,
+    SubscriptionEndForm,
+    SubscriptionForm,
+)
+from mutualis.catalog.models import RequestStatus, Service, ServiceRequest, Subscription
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
 from mutualis.core.roles import Capability, has_capability
+from mutualis.members.models import Member
 
 
 @operator_required()
@@ -111,4 +117,42 @@ def request_detail(request, pk):
         request,
         "catalog/request_detail.html",
         {"service_request": service_request, "form": form, "can_decide": can_decide},
+    )
+
+
+@operator_required(Capability.MANAGE_MEMBERS, model=Member)
+@require_http_methods(["GET", "POST"])
+def subscription_create(request, pk):
+    member = get_object_or_404(Member, pk=pk)
+    form = SubscriptionForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscription_create(member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("La souscription est enregistrée."))
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "catalog/subscription_form.html", {"form": form, "member": member})
+
+
+@operator_required(Capability.MANAGE_MEMBERS, model=Subscription)
+@require_http_methods(["GET", "POST"])
+def subscription_end(request, pk):
+    subscription = get_object_or_404(
+        Subscription.objects.select_related("member", "service"), pk=pk
+    )
+    form = SubscriptionEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscription_end(
+                subscription=subscription, end_date=form.cleaned_data["end_date"]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("La souscription prendra fin à cette date."))
+            return redirect("members:member_detail", pk=subscription.member_id)
+    return render(
+        request, "catalog/subscription_end.html", {"form": form, "subscription": subscription}
     )

@@ -14,6 +14,26 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "connexion/mot-de-passe/",
+        public(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "connexion/mot-de-passe/envoye/",
+        public(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "connexion/mot-de-passe/<uidb64>/<token>/",
+        public(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "connexion/mot-de-passe/fait/",
+        public(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path("operateur/", include("mutualis.members.urls")),
     path("operateur/", include("mutualis.catalog.urls")),
     path("operateur/imports/", include("mutualis.imports.urls")),

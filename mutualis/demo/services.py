@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from mutualis.catalog.models import RequestStatus, Service, ServiceRequest, Subscription
+from mutualis.catalog.models import (
+    RequestStatus,
+    Service,
+    ServiceRequest,
+    Subscription,
+    Unit,
+    UsageKind,
+    YearlyReading,
+)
 from mutualis.catalog.services import subscription_create
 from mutualis.core.models import User
 from mutualis.core.roles import OperatorRole
@@ -106,16 +114,27 @@ def demo_load() -> dict[str, int]:
     agents = _users(commune_members, epci_members, outside)
     _requests(services, agents)
     return {
-        "members": Member.objects.count(),
-        "memberships": Membership.objects.count(),
+        "membres": Member.objects.count(),
+        "adhésions": Membership.objects.count(),
         "services": Service.objects.count(),
-        "subscriptions": Subscription.objects.count(),
+        "souscriptions": Subscription.objects.count(),
     }
+
+
+STOCK_UNITS = {
+    Unit.GIGABYTE,
+    Unit.PUPIL,
+    Unit.USER_ACCOUNT,
+    Unit.ESTABLISHMENT,
+    Unit.INHABITANT,
+    Unit.FLAT,
+}
 
 
 def _catalog() -> dict[str, Service]:
     services = {}
     for code, name, category, unit, kinds, description in SERVICES:
+        stock = unit in STOCK_UNITS
         services[code], _ = Service.objects.get_or_create(
             code=code,
             defaults={
@@ -124,6 +143,8 @@ def _catalog() -> dict[str, Service]:
                 "unit": unit,
                 "eligible_kinds": kinds,
                 "description": description,
+                "usage_kind": UsageKind.STOCK if stock else UsageKind.FLOW,
+                "yearly_reading": YearlyReading.LAST if stock else YearlyReading.SUM,
             },
         )
     return services

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.members.models import EstablishmentKind, Member, MemberKind, MembershipPart
-from mutualis.territory.models import Departement
+from mutualis.territory.models import Departement, Epci
 
 
 class DateInput(forms.DateInput):
@@ -20,6 +20,7 @@ class MemberFilterForm(forms.Form):
         label=_("Type"), required=False, choices=[("", _("Tous")), *MemberKind.choices]
     )
     departement = forms.ChoiceField(label=_("Département"), required=False, choices=())
+    epci = forms.ChoiceField(label=_("EPCI"), required=False, choices=())
     status = forms.ChoiceField(
         label=_("Statut"),
         required=False,
@@ -35,6 +36,10 @@ class MemberFilterForm(forms.Form):
         departements = Departement.objects.filter(pk__in=departement_ids).order_by("code")
         self.fields["departement"].choices = [("", _("Tous"))] + [
             (d.code, f"{d.code} {d.name}") for d in departements
+        ]
+        epcis = Epci.objects.filter(communes__departement_id__in=departement_ids).distinct()
+        self.fields["epci"].choices = [("", _("Tous"))] + [
+            (e.siren, e.name) for e in epcis.order_by("name")
         ]
 
 
@@ -103,3 +108,17 @@ class MembershipForm(forms.Form):
 class MembershipEndForm(forms.Form):
     end_date = forms.DateField(label=_("Date de fin"), widget=DateInput())
     reason = forms.CharField(label=_("Motif"), max_length=300)
+
+
+class AgentInviteForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(label=_("Adresse électronique"))
+    includes_perimeter = forms.BooleanField(
+        label=_("Voit aussi les communes et établissements de l'EPCI"), required=False
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        if member.kind != MemberKind.EPCI:
+            del self.fields["includes_perimeter"]

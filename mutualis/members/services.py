@@ -262,3 +262,72 @@ def agent_grant_access(*, user, member: Member, includes_perimeter: bool = False
         user=user, member=member, defaults={"includes_perimeter": includes_perimeter}
     )
     return access
+
+
+@transaction.atomic
+def agent_invite(
+    *,
+    member: Member,
+    email: str,
+    first_name: str,
+    last_name: str,
+    includes_perimeter: bool = False,
+    domain: str,
+    use_https: bool,
+) -> tuple[AgentAccess, bool]:
+    """Gives an agent access to a member, creating the account when it does not exist yet.
+
+    A new account has no password: the agent receives a link to choose one. Returns the
+    access and whether the account was created.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.forms import PasswordResetForm
+
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email).lower()
+    user = user_model.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = user_model(username=email, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+    access = agent_grant_access(user=user, member=member, includes_perimeter=includes_perimeter)
+    if created:
+        form = PasswordResetForm({"email": email})
+        form.is_valid()
+
+        def send_link():
+            # Django sends reset links only to accounts with a usable password: the new
+            # account gets its first link directly.
+            form.send_mail(
+                "registration/password_reset_subject.txt",
+                "registration/password_reset_email.html",
+                _invitation_context(user, domain, use_https),
+                None,
+                email,
+            )
+
+        transaction.on_commit(send_link)
+    return access, created
+
+
+def _invitation_context(user, domain: str, use_https: bool) -> dict:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return {
+        "email": user.email,
+        "domain": domain,
+        "site_name": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if use_https else "http",
+    }
+
+
+@transaction.atomic
+def agent_revoke_access(*, access: AgentAccess) -> None:
+    access.delete()

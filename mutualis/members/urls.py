@@ -11,4 +11,6 @@ urlpatterns = [
     path("membres/<int:pk>/", views.member_detail, name="member_detail"),
     path("membres/<int:pk>/adhesion/", views.membership_create, name="membership_create"),
     path("adhesions/<int:pk>/fin/", views.membership_end, name="membership_end"),
+    path("membres/<int:pk>/agents/", views.agent_invite, name="agent_invite"),
+    path("acces/<int:pk>/retrait/", views.agent_revoke, name="agent_revoke"),
 ]

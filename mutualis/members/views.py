@@ -14,13 +14,14 @@ from mutualis.core.forms import add_validation_error
 from mutualis.core.roles import Capability
 from mutualis.members import selectors, services
 from mutualis.members.forms import (
+    AgentInviteForm,
     EstablishmentForm,
     MemberFilterForm,
     MembershipEndForm,
     MembershipForm,
     TerritoryMemberForm,
 )
-from mutualis.members.models import Member, Membership
+from mutualis.members.models import AgentAccess, Member, Membership
 
 
 @operator_required()
@@ -48,6 +49,7 @@ def member_list(request):
         search=filters.get("q", ""),
         kind=filters.get("kind", ""),
         departement=filters.get("departement", ""),
+        epci=filters.get("epci", ""),
         status=filters.get("status", ""),
     )
     page = Paginator(members, 50).get_page(request.GET.get("page"))
@@ -170,3 +172,45 @@ def membership_end(request, pk):
             messages.success(request, _("L'adhésion a été terminée."))
             return redirect("members:member_detail", pk=membership.member_id)
     return render(request, "members/membership_end.html", {"form": form, "membership": membership})
+
+
+@operator_required(Capability.MANAGE_MEMBERS, model=Member)
+@require_http_methods(["GET", "POST"])
+def agent_invite(request, pk):
+    member = get_object_or_404(Member, pk=pk)
+    form = AgentInviteForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _access, created = services.agent_invite(
+                member=member,
+                domain=request.get_host(),
+                use_https=request.is_secure(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("Le compte est créé : un lien pour choisir son mot de passe a été envoyé."),
+                )
+            else:
+                messages.success(request, _("Le compte existant a reçu l'accès à ce membre."))
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/agent_invite.html", {"form": form, "member": member})
+
+
+@operator_required(Capability.MANAGE_MEMBERS, model=AgentAccess)
+@require_http_methods(["GET", "POST"])
+def agent_revoke(request, pk):
+    access = get_object_or_404(AgentAccess.objects.select_related("user", "member"), pk=pk)
+    if request.method == "POST":
+        services.agent_revoke_access(access=access)
+        messages.success(
+            request,
+            _("%(user)s n'a plus accès à %(member)s.")
+            % {"user": access.user, "member": access.member},
+        )
+        return redirect("members:member_detail", pk=access.member_id)
+    return render(request, "members/agent_revoke.html", {"access": access})

@@ -59,3 +59,17 @@ def test_member_list_queries_do_not_grow_with_members(client):
         response = client.get("/operateur/membres/?status=member")
     assert len(second) == len(first)
     assert response.context["page"].paginator.count == 21
+
+
+def test_member_list_filters_by_epci_and_status(client):
+    epci = EpciMemberFactory()
+    inside = MembershipFactory(
+        member=MemberFactory(commune=CommuneFactory(epci=epci.territory_epci))
+    ).member
+    MemberFactory(commune=CommuneFactory(epci=epci.territory_epci))  # not a member
+    MembershipFactory()  # a member elsewhere
+    client.force_login(UserFactory(manager=True))
+    response = client.get(
+        "/operateur/membres/", {"epci": epci.territory_epci.siren, "status": "member"}
+    )
+    assert list(response.context["page"]) == [inside]

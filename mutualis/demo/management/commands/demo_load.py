@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -11,6 +13,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
+        for app in ("billing", "purchasing", "staffing"):
+            try:
+                module = import_module(f"mutualis.{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"mutualis.{app}.demo":
+                    raise
+                continue
+            self.stdout.write(f"Démonstration : {app}…")
+            counts.update(module.load_demo())
         self.stdout.write(
             "Opérateur de démonstration prêt : "
             + ", ".join(f"{value} {key}" for key, value in counts.items())
