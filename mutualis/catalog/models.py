@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import TimeStampedModel
+from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.members.models import Member, MemberKind
 
 
@@ -104,13 +105,7 @@ class SubscriptionScope(models.TextChoices):
     )
 
 
-class SubscriptionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from mutualis.members.access import visible_member_ids
-
-        ids = visible_member_ids(user)
-        return self if ids is None else self.filter(member_id__in=ids)
-
+class SubscriptionQuerySet(MemberOwnedQuerySet):
     def active_on(self, day):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
 
@@ -162,7 +157,7 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
-class ServiceRequestQuerySet(SubscriptionQuerySet):
+class ServiceRequestQuerySet(MemberOwnedQuerySet):
     def pending(self):
         return self.filter(status=RequestStatus.PENDING)
 

@@ -1,5 +1,6 @@
 """Whose data: the single place that decides which members a user may see."""
 
+from django.db import models
 from django.db.models import Q
 
 from mutualis.core.roles import Capability, has_capability
@@ -27,3 +28,14 @@ def can_see_member(user, member) -> bool:
     if ids is None:
         return True
     return ids.filter(pk=member.pk).exists()
+
+
+class MemberOwnedQuerySet(models.QuerySet):
+    """Querysets of data that belongs to a member: `visible_to(user)` keeps what the user
+    may see. `member_field` names the path to the owning member."""
+
+    member_field = "member"
+
+    def visible_to(self, user):
+        ids = visible_member_ids(user)
+        return self if ids is None else self.filter(**{f"{self.member_field}__in": ids})

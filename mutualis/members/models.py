@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import TimeStampedModel
+from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.territory.models import Commune, Departement, Epci
 
 
@@ -28,12 +29,8 @@ class EstablishmentKind(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from mutualis.members.access import visible_member_ids
-
-        ids = visible_member_ids(user)
-        return self if ids is None else self.filter(pk__in=ids)
+class MemberQuerySet(MemberOwnedQuerySet):
+    member_field = "pk"
 
     def in_epci_perimeter(self, epci_id: int):
         """The EPCI itself, its communes and their establishments: one query."""
@@ -157,13 +154,7 @@ class MembershipPart(models.TextChoices):
     FULL = "full", _("Part obligatoire et services optionnels")
 
 
-class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from mutualis.members.access import visible_member_ids
-
-        ids = visible_member_ids(user)
-        return self if ids is None else self.filter(member_id__in=ids)
-
+class MembershipQuerySet(MemberOwnedQuerySet):
     def active_on(self, day):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
 
