@@ -26,7 +26,7 @@ chromium: ## Install Debian's Chromium for the accessibility tests (when root an
 demo: install ## Install, load the demo operator (Gironde) and serve http://$(HOST):$(PORT)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/mutualis demo load
-	$(BIN)/python manage.py db_worker --queue-name '*' & \
+	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
