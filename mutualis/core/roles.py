@@ -44,5 +44,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 def has_capability(user, capability: Capability) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if user.is_superuser:
+        return True  # the account created by `createsuperuser` administers the instance
     role = getattr(user, "operator_role", "")
     return capability in ROLE_CAPABILITIES.get(role, frozenset())

@@ -72,3 +72,12 @@ def test_an_unreadable_boolean_setting_is_an_error(monkeypatch, value):
     monkeypatch.setenv("SOME_FLAG", value)
     with pytest.raises(ImproperlyConfigured):
         env_bool("SOME_FLAG", False)
+
+
+def test_the_superuser_administers_everything(client):
+    from mutualis.members.tests.factories import MemberFactory
+
+    member = MemberFactory()
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get(f"/operateur/membres/{member.pk}/").status_code == 200
+    assert client.get("/operateur/catalogue/nouveau/").status_code == 200
