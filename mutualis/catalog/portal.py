@@ -12,7 +12,8 @@ from mutualis.catalog.forms import ServiceRequestForm
 from mutualis.catalog.models import RequestStatus, Service, ServiceRequest, ServiceStatus
 from mutualis.core.access import authenticated, member_required
 from mutualis.core.forms import add_validation_error
-from mutualis.members.models import Member
+from mutualis.members.models import Agreement, Decision, Member
+from mutualis.members.views import document_response
 
 
 @authenticated
@@ -111,3 +112,13 @@ def portal_request_cancel(request, member, pk):
     else:
         messages.success(request, _("Votre demande a été annulée."))
     return redirect("portal_request_detail", member_pk=member.pk, pk=pk)
+
+
+@member_required(model=Decision)
+def portal_decision_document(request, member, pk):
+    return document_response(get_object_or_404(member.decisions.all(), pk=pk).document)
+
+
+@member_required(model=Agreement)
+def portal_agreement_document(request, member, pk):
+    return document_response(get_object_or_404(member.agreements.all(), pk=pk).document)

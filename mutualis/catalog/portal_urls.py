@@ -17,6 +17,16 @@ urlpatterns = [
         name="portal_request_detail",
     ),
     path(
+        "<int:member_pk>/deliberations/<int:pk>/document/",
+        portal.portal_decision_document,
+        name="portal_decision_document",
+    ),
+    path(
+        "<int:member_pk>/conventions/<int:pk>/document/",
+        portal.portal_agreement_document,
+        name="portal_agreement_document",
+    ),
+    path(
         "<int:member_pk>/demandes/<int:pk>/annuler/",
         portal.portal_request_cancel,
         name="portal_request_cancel",

@@ -12,5 +12,7 @@ urlpatterns = [
     path("membres/<int:pk>/adhesion/", views.membership_create, name="membership_create"),
     path("adhesions/<int:pk>/fin/", views.membership_end, name="membership_end"),
     path("membres/<int:pk>/agents/", views.agent_invite, name="agent_invite"),
+    path("deliberations/<int:pk>/document/", views.decision_document, name="decision_document"),
+    path("conventions/<int:pk>/document/", views.agreement_document, name="agreement_document"),
     path("acces/<int:pk>/retrait/", views.agent_revoke, name="agent_revoke"),
 ]

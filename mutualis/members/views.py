@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,7 +21,7 @@ from mutualis.members.forms import (
     MembershipForm,
     TerritoryMemberForm,
 )
-from mutualis.members.models import AgentAccess, Member, Membership
+from mutualis.members.models import AgentAccess, Agreement, Decision, Member, Membership
 
 
 @operator_required()
@@ -214,3 +214,20 @@ def agent_revoke(request, pk):
         )
         return redirect("members:member_detail", pk=access.member_id)
     return render(request, "members/agent_revoke.html", {"access": access})
+
+
+def document_response(document) -> FileResponse:
+    """A stored délibération or convention, downloaded as an attachment."""
+    if not document:
+        raise Http404
+    return FileResponse(document.open("rb"), as_attachment=True, filename=document.name)
+
+
+@operator_required(model=Decision)
+def decision_document(request, pk):
+    return document_response(get_object_or_404(Decision, pk=pk).document)
+
+
+@operator_required(model=Agreement)
+def agreement_document(request, pk):
+    return document_response(get_object_or_404(Agreement, pk=pk).document)
