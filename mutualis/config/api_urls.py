@@ -5,6 +5,13 @@ from rest_framework.routers import DefaultRouter
 
 from mutualis.catalog.api import ServiceRequestViewSet, ServiceViewSet, SubscriptionViewSet
 from mutualis.members.api import MembershipViewSet, MemberViewSet
+from mutualis.purchasing.api import (
+    CampaignViewSet,
+    LotViewSet,
+    NeedViewSet,
+    OfferViewSet,
+    OrderViewSet,
+)
 
 router = DefaultRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -12,6 +19,11 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("services", ServiceViewSet, basename="service")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("requests", ServiceRequestViewSet, basename="servicerequest")
+router.register("purchasing/campaigns", CampaignViewSet, basename="purchasing-campaign")
+router.register("purchasing/lots", LotViewSet, basename="purchasing-lot")
+router.register("purchasing/needs", NeedViewSet, basename="purchasing-need")
+router.register("purchasing/offers", OfferViewSet, basename="purchasing-offer")
+router.register("purchasing/orders", OrderViewSet, basename="purchasing-order")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

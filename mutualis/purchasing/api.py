@@ -1,0 +1,210 @@
+"""JSON API of grouped purchasing. Agents see the campaigns they are invited to (not
+drafts), their own members' needs and orders, and offers once awarded; operator staff see
+everything and write with MANAGE_MEMBERS."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+
+from mutualis.core.api import ReadOrCapability, is_operator
+from mutualis.core.roles import Capability
+from mutualis.members.models import Member
+from mutualis.purchasing.models import Campaign, Lot, Need, NeedSource, Offer, Order
+from mutualis.purchasing.services.campaigns import campaign_create, lot_create
+from mutualis.purchasing.services.needs import NeedEntry, needs_set
+from mutualis.purchasing.services.orders import order_create
+
+
+def _drf_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "description",
+            "status",
+            "needs_deadline",
+            "offers_deadline",
+            "award_date",
+            "contract_start",
+            "contract_end",
+            "agreement_reference",
+            "agreement_date",
+            "price_weight",
+            "fee_service",
+            "renewed_from",
+        ]
+        read_only_fields = ["status", "renewed_from"]
+
+
+class LotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lot
+        fields = [
+            "id",
+            "campaign",
+            "number",
+            "name",
+            "unit",
+            "description",
+            "max_quantity",
+            "reference_unit_price",
+            "awarded_offer",
+            "awarded_unit_price",
+            "award_decision",
+        ]
+        read_only_fields = ["number", "awarded_offer", "awarded_unit_price", "award_decision"]
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Need
+        fields = ["id", "lot", "member", "quantity", "current_unit_price", "source", "updated_at"]
+        read_only_fields = ["source", "updated_at"]
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    supplier_name = serializers.CharField(source="supplier.name", read_only=True)
+    supplier_siren = serializers.CharField(source="supplier.siren", read_only=True)
+    tiers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Offer
+        fields = ["id", "lot", "supplier_name", "supplier_siren", "unit_price", "tiers"]
+
+    def get_tiers(self, offer) -> list[dict]:
+        return [
+            {"min_quantity": str(t.min_quantity), "unit_price": str(t.unit_price)}
+            for t in offer.tiers.all()
+        ]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "lot",
+            "member",
+            "ordered_on",
+            "quantity",
+            "unit_price",
+            "amount_cents",
+            "reference",
+        ]
+        read_only_fields = ["unit_price", "amount_cents"]
+
+
+class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = CampaignSerializer
+    permission_classes = [ReadOrCapability]
+    write_capability = Capability.MANAGE_MEMBERS
+
+    def get_queryset(self):
+        return Campaign.objects.visible_to(self.request.user).order_by("-needs_deadline", "pk")
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = campaign_create(
+                created_by=self.request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+
+
+class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = LotSerializer
+    permission_classes = [ReadOrCapability]
+    write_capability = Capability.MANAGE_MEMBERS
+
+    def get_queryset(self):
+        return Lot.objects.visible_to(self.request.user).order_by("campaign_id", "number")
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = lot_create(**serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+
+
+class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Agents send their own member's need for a lot (before the deadline); operator staff
+    may send late needs for any invited member."""
+
+    serializer_class = NeedSerializer
+    permission_classes = [IsAuthenticated]  # writes are scoped to the user's members below
+
+    def get_queryset(self):
+        return Need.objects.visible_to(self.request.user).order_by("lot_id", "member_id", "pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        member = get_object_or_404(
+            Member.objects.visible_to(self.request.user), pk=data["member"].pk
+        )
+        lot = get_object_or_404(Lot.objects.visible_to(self.request.user), pk=data["lot"].pk)
+        try:
+            needs_set(
+                campaign=lot.campaign,
+                member=member,
+                entries=[
+                    NeedEntry(
+                        lot=lot,
+                        quantity=data["quantity"],
+                        current_unit_price=data.get("current_unit_price"),
+                    )
+                ],
+                entered_by=self.request.user,
+                source=NeedSource.API if is_operator(self.request.user) else NeedSource.PORTAL,
+            )
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+        serializer.instance = Need.objects.filter(lot=lot, member=member).first()
+
+
+class OfferViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OfferSerializer
+    permission_classes = [ReadOrCapability]
+
+    def get_queryset(self):
+        return (
+            Offer.objects.visible_to(self.request.user)
+            .select_related("supplier")
+            .prefetch_related("tiers")
+            .order_by("lot_id", "pk")
+        )
+
+
+class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrderSerializer
+    permission_classes = [IsAuthenticated]  # writes are scoped to the user's members below
+
+    def get_queryset(self):
+        return Order.objects.visible_to(self.request.user).order_by("-ordered_on", "pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        member = get_object_or_404(
+            Member.objects.visible_to(self.request.user), pk=data["member"].pk
+        )
+        lot = get_object_or_404(
+            Lot.objects.visible_to(self.request.user).select_related("campaign"),
+            pk=data["lot"].pk,
+        )
+        try:
+            serializer.instance = order_create(
+                lot=lot,
+                member=member,
+                ordered_on=data["ordered_on"],
+                quantity=data["quantity"],
+                reference=data.get("reference", ""),
+                entered_by=self.request.user,
+            )
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error

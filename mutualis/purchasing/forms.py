@@ -1,0 +1,237 @@
+"""Forms of grouped purchasing: pages post these, services do the writes."""
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.catalog.models import Service, Unit
+from mutualis.members.forms import DateInput
+from mutualis.members.models import Member, MemberKind
+from mutualis.purchasing.models import Campaign, InvitationMode, Lot
+from mutualis.purchasing.services.campaigns import CAMPAIGN_FIELDS
+from mutualis.purchasing.services.imports import parse_decimal
+
+DATE_FIELDS = (
+    "needs_deadline",
+    "offers_deadline",
+    "award_date",
+    "contract_start",
+    "contract_end",
+    "agreement_date",
+)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = list(CAMPAIGN_FIELDS)
+        widgets = {name: DateInput() for name in DATE_FIELDS} | {
+            "description": forms.Textarea(attrs={"rows": 3})
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fee_service"].queryset = Service.objects.filter(
+            unit__in=[Unit.EURO, Unit.FLAT]
+        ).order_by("name")
+
+
+class LotForm(forms.ModelForm):
+    class Meta:
+        model = Lot
+        fields = ["name", "unit", "description", "max_quantity", "reference_unit_price"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class InvitationForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Inviter"), choices=InvitationMode.choices, widget=forms.RadioSelect
+    )
+    kind = forms.ChoiceField(
+        label=_("Type de membres"), choices=[("", "—"), *MemberKind.choices], required=False
+    )
+    epci = forms.ModelChoiceField(
+        label=_("EPCI (avec ses communes)"),
+        queryset=Member.objects.filter(kind=MemberKind.EPCI).order_by("name"),
+        required=False,
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Membres choisis"),
+        queryset=Member.objects.filter(memberships__isnull=False).distinct().order_by("name"),
+        required=False,
+        help_text=_("Ctrl ou Cmd + clic pour en choisir plusieurs."),
+    )
+
+
+class NeedsForm(forms.Form):
+    """One form for all the lots of a campaign: a quantity and a current price per lot."""
+
+    def __init__(self, *args, lots, needs=None, previous_prices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        needs = needs or {}
+        previous_prices = previous_prices or {}
+        self.lots = list(lots)
+        for lot in self.lots:
+            need = needs.get(lot.pk)
+            self.fields[f"quantity_{lot.pk}"] = forms.DecimalField(
+                label=_("Quantité annuelle (%(unit)s) — lot %(lot)s")
+                % {"unit": lot.unit, "lot": lot},
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                required=False,
+                initial=need.quantity if need else None,
+            )
+            self.fields[f"price_{lot.pk}"] = forms.DecimalField(
+                label=_("Prix unitaire actuel en € HT — lot %(lot)s") % {"lot": lot},
+                min_value=0,
+                max_digits=12,
+                decimal_places=4,
+                required=False,
+                initial=need.current_unit_price if need else previous_prices.get(lot.pk),
+            )
+
+    def rows(self):
+        return [(lot, self[f"quantity_{lot.pk}"], self[f"price_{lot.pk}"]) for lot in self.lots]
+
+    def entries(self):
+        from mutualis.purchasing.services.needs import NeedEntry
+
+        return [
+            NeedEntry(
+                lot=lot,
+                quantity=self.cleaned_data.get(f"quantity_{lot.pk}"),
+                current_unit_price=self.cleaned_data.get(f"price_{lot.pk}"),
+            )
+            for lot in self.lots
+        ]
+
+
+class NeedsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier des besoins (.csv ou .xlsx)"),
+        help_text=_(
+            "Colonnes : membre (SIREN ou code INSEE), lot, quantite, prix_unitaire_actuel."
+        ),
+    )
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Critère"), max_length=100)
+    weight = forms.IntegerField(label=_("Poids"), min_value=1, max_value=1000)
+
+
+TIER_LINE = re.compile(r"^\s*([^;:]+?)\s*[;:]\s*(.+?)\s*$")
+
+
+def parse_tiers(text: str) -> list[tuple[Decimal, Decimal]]:
+    tiers = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = TIER_LINE.match(line)
+        try:
+            if match is None:
+                raise ValueError
+            threshold = parse_decimal(match.group(1), required=True)
+            price = parse_decimal(match.group(2), required=True)
+        except ValueError as exc:
+            raise ValidationError(
+                _("Ligne %(n)s : écrivez « quantité minimale ; prix unitaire ».") % {"n": number}
+            ) from exc
+        tiers.append((threshold, price))
+    return tiers
+
+
+class OfferForm(forms.Form):
+    supplier_name = forms.CharField(label=_("Fournisseur (raison sociale)"), max_length=200)
+    supplier_siren = forms.RegexField(
+        label=_("SIREN du fournisseur"),
+        regex=r"^\d{9}$",
+        error_messages={"invalid": _("Un SIREN a 9 chiffres.")},
+    )
+    unit_price = forms.DecimalField(
+        label=_("Prix unitaire de base en € HT"), min_value=0, max_digits=12, decimal_places=4
+    )
+    tiers = forms.CharField(
+        label=_("Paliers de prix (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Un palier par ligne : « quantité minimale ; prix unitaire », par exemple "
+            "« 1000 ; 0,45 ». Le palier est choisi sur la quantité totale du groupement."
+        ),
+    )
+    received_on = forms.DateField(label=_("Reçue le"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("Commentaire"), required=False, max_length=300)
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=_("Note « %(name)s » sur 10") % {"name": criterion.name},
+                min_value=0,
+                max_value=10,
+                decimal_places=2,
+                required=False,
+            )
+
+    def clean_tiers(self):
+        return parse_tiers(self.cleaned_data["tiers"])
+
+    def scores(self):
+        return {c: self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}
+
+
+class AwardForm(forms.Form):
+    offer = forms.ModelChoiceField(label=_("Offre retenue"), queryset=None, empty_label=None)
+    decision_body = forms.CharField(
+        label=_("Instance"), max_length=200, initial=_("Comité syndical")
+    )
+    decision_number = forms.CharField(label=_("Numéro de la délibération"), max_length=50)
+    decision_date = forms.DateField(label=_("Date de la délibération"), widget=DateInput())
+
+    def __init__(self, *args, lot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = lot.offers.select_related("supplier").order_by("pk")
+        self.fields["offer"].label_from_instance = lambda offer: offer.supplier.name
+
+
+class OrderForm(forms.Form):
+    lot = forms.ModelChoiceField(label=_("Lot"), queryset=None, empty_label=None)
+    ordered_on = forms.DateField(label=_("Date de commande"), widget=DateInput())
+    quantity = forms.DecimalField(label=_("Quantité"), min_value=0, max_digits=14, decimal_places=2)
+    reference = forms.CharField(label=_("Référence du bon de commande"), required=False)
+
+    def __init__(self, *args, campaign, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = campaign.lots.filter(
+            awarded_unit_price__isnull=False
+        ).order_by("number")
+        if members is not None:
+            self.fields["member"] = forms.ModelChoiceField(
+                label=_("Membre"), queryset=members, empty_label=None
+            )
+            self.order_fields(["member"])
+
+
+class RenewForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "needs_deadline",
+            "offers_deadline",
+            "award_date",
+            "contract_start",
+            "contract_end",
+        ]
+        widgets = {name: DateInput() for name in DATE_FIELDS}
+
+
+class FeeForm(forms.Form):
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)

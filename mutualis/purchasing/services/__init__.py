@@ -1,0 +1,1 @@
+"""Writes of grouped purchasing, one module per step of a campaign."""
