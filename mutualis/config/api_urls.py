@@ -12,6 +12,7 @@ from mutualis.purchasing.api import (
     OfferViewSet,
     OrderViewSet,
 )
+from mutualis.staffing.api import PlannedDayViewSet, StaffingAgreementViewSet, WorkLogEntryViewSet
 
 router = DefaultRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -24,6 +25,9 @@ router.register("purchasing/lots", LotViewSet, basename="purchasing-lot")
 router.register("purchasing/needs", NeedViewSet, basename="purchasing-need")
 router.register("purchasing/offers", OfferViewSet, basename="purchasing-offer")
 router.register("purchasing/orders", OrderViewSet, basename="purchasing-order")
+router.register("staffing/agreements", StaffingAgreementViewSet, basename="staffingagreement")
+router.register("staffing/planned-days", PlannedDayViewSet, basename="plannedday")
+router.register("staffing/work-log", WorkLogEntryViewSet, basename="worklogentry")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

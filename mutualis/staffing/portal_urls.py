@@ -1,2 +1,13 @@
+from django.urls import path
+
+from mutualis.staffing import portal
+
 app_name = "staffing_portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:member_pk>/informaticien/", portal.portal_staffing, name="index"),
+    path(
+        "<int:member_pk>/informaticien/journal/<int:pk>/viser/",
+        portal.portal_work_log_acknowledge,
+        name="acknowledge",
+    ),
+]

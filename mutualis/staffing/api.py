@@ -1,0 +1,128 @@
+"""JSON API of the shared staff: agreements, planned days and the work log. Agents see their
+members' rows only; technicians log their own days, managers anyone's; agents acknowledge."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from mutualis.core.api import ReadOrCapability
+from mutualis.staffing import perms, services
+from mutualis.staffing.models import PlannedDay, StaffingAgreement, Technician, WorkLogEntry
+
+
+def _drf_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+class StaffingAgreementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StaffingAgreement
+        fields = [
+            "id",
+            "member",
+            "service",
+            "reference",
+            "decision",
+            "days",
+            "per",
+            "start_date",
+            "end_date",
+            "billing_basis",
+            "technicians",
+        ]
+
+
+class PlannedDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlannedDay
+        fields = ["id", "technician", "member", "agreement", "placement", "date", "half", "note"]
+
+
+class WorkLogEntrySerializer(serializers.ModelSerializer):
+    technician = serializers.PrimaryKeyRelatedField(queryset=Technician.objects.all())
+
+    class Meta:
+        model = WorkLogEntry
+        fields = [
+            "id",
+            "technician",
+            "member",
+            "agreement",
+            "date",
+            "half",
+            "category",
+            "tasks",
+            "support_reference",
+            "acknowledged_by",
+            "acknowledged_at",
+        ]
+        read_only_fields = ["agreement", "acknowledged_by", "acknowledged_at"]
+
+
+class StaffingAgreementViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = StaffingAgreementSerializer
+    permission_classes = [ReadOrCapability]
+
+    def get_queryset(self):
+        return (
+            StaffingAgreement.objects.visible_to(self.request.user)
+            .prefetch_related("technicians")
+            .order_by("start_date", "pk")
+        )
+
+
+class PlannedDayViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlannedDaySerializer
+    permission_classes = [ReadOrCapability]
+
+    def get_queryset(self):
+        days = PlannedDay.objects.visible_to(self.request.user).order_by("date", "half", "pk")
+        for param, lookup in (("from", "date__gte"), ("to", "date__lte")):
+            if value := self.request.query_params.get(param):
+                try:
+                    days = days.filter(**{lookup: value})
+                except DjangoValidationError as error:
+                    raise _drf_error(error) from error
+        return days
+
+
+class LogOrRead(ReadOrCapability):
+    """Reads for anyone (scoped querysets); writes for those who log days."""
+
+    def has_permission(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS") or view.action == "acknowledge":
+            return bool(request.user and request.user.is_authenticated)
+        return perms.can_log(request.user)
+
+
+class WorkLogEntryViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = WorkLogEntrySerializer
+    permission_classes = [LogOrRead]
+
+    def get_queryset(self):
+        return WorkLogEntry.objects.visible_to(self.request.user).order_by("-date", "half", "pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.work_log_create(logged_by=self.request.user, **data)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+
+    @extend_schema(request=None, responses=WorkLogEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        entry = self.get_object()
+        try:
+            entry = services.work_log_acknowledge(entry=entry, user=request.user)
+        except DjangoValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
+        return Response(self.get_serializer(entry).data)

@@ -1,0 +1,57 @@
+"""« Mon espace » : the member's shared technician — agreements, calendar, work log."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutualis.core.access import member_required
+from mutualis.staffing import selectors, services
+from mutualis.staffing.models import StaffingAgreement, WorkLogEntry
+
+
+@member_required()
+def portal_staffing(request, member):
+    today = timezone.localdate()
+    try:
+        year, month = (int(p) for p in request.GET.get("mois", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    agreements = StaffingAgreement.objects.filter(member=member)
+    entries = (
+        WorkLogEntry.objects.filter(member=member)
+        .select_related("member", "technician__user", "acknowledged_by")
+        .order_by("-date", "half", "pk")
+    )
+    return render(
+        request,
+        "staffing/portal/index.html",
+        {
+            "member": member,
+            "figures": selectors.agreement_figures(agreements, year=year),
+            "year": year,
+            "calendar": selectors.month_calendar(year=year, month=month, member=member),
+            "page": Paginator(entries, 30).get_page(request.GET.get("page")),
+            "can_acknowledge": not request.user.operator_role,
+            "here": request.path,
+        },
+    )
+
+
+@member_required(model=WorkLogEntry)
+@require_POST
+def portal_work_log_acknowledge(request, member, pk):
+    entry = get_object_or_404(WorkLogEntry.objects.filter(member=member), pk=pk)
+    try:
+        services.work_log_acknowledge(entry=entry, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Journée visée. Merci."))
+    return redirect("staffing_portal:index", member_pk=member.pk)
