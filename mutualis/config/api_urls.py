@@ -3,8 +3,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from mutualis.billing.api import AllocationRunViewSet, InvoiceViewSet, TariffViewSet
 from mutualis.catalog.api import ServiceRequestViewSet, ServiceViewSet, SubscriptionViewSet
 from mutualis.members.api import MembershipViewSet, MemberViewSet
+from mutualis.metering.api import UsageRecordViewSet
 from mutualis.purchasing.api import (
     CampaignViewSet,
     LotViewSet,
@@ -25,6 +27,10 @@ router.register("purchasing/lots", LotViewSet, basename="purchasing-lot")
 router.register("purchasing/needs", NeedViewSet, basename="purchasing-need")
 router.register("purchasing/offers", OfferViewSet, basename="purchasing-offer")
 router.register("purchasing/orders", OrderViewSet, basename="purchasing-order")
+router.register("usage", UsageRecordViewSet, basename="usagerecord")
+router.register("tariffs", TariffViewSet, basename="tariff")
+router.register("runs", AllocationRunViewSet, basename="allocationrun")
+router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("staffing/agreements", StaffingAgreementViewSet, basename="staffingagreement")
 router.register("staffing/planned-days", PlannedDayViewSet, basename="plannedday")
 router.register("staffing/work-log", WorkLogEntryViewSet, basename="worklogentry")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("operateur/", include("mutualis.catalog.urls")),
     path("operateur/imports/", include("mutualis.imports.urls")),
     path("operateur/facturation/", include("mutualis.billing.urls")),
+    path("operateur/consommations/", include("mutualis.metering.urls")),
     path("operateur/achats/", include("mutualis.purchasing.urls")),
     path("operateur/informaticiens/", include("mutualis.staffing.urls")),
     path("mon-espace/", include("mutualis.catalog.portal_urls")),

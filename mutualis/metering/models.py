@@ -111,3 +111,49 @@ class UsageRecord(TimeStampedModel):
 def period_last_day(period: str, year: int, month: int) -> dt.date:
     last_month = month + PERIOD_MONTHS[period] - 1
     return dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    SUCCEEDED = "succeeded", _("Terminé")
+    FAILED = "failed", _("Échoué")
+
+
+class UsageImportJob(TimeStampedModel):
+    """A usage file (CSV/XLSX) imported on the job queue, with its row-level report."""
+
+    file_name = models.CharField(_("fichier"), max_length=255)
+    content = models.BinaryField(_("contenu du fichier"), editable=False)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    report = models.JSONField(_("compte rendu"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="usage_import_jobs",
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import de consommations")
+        verbose_name_plural = _("imports de consommations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def import_report(self):
+        from mutualis.core.tabular import ImportReport
+
+        return ImportReport.from_dict(self.report)

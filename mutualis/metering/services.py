@@ -94,3 +94,56 @@ def usage_record_set(
     record.note = note
     record.save(update_fields=["quantity", "source", "recorded_by", "note", "updated_at"])
     return record, "replaced"
+
+
+# ---------------------------------------------------------------- usage files (job queue)
+
+
+def usage_import_submit(*, uploaded_file, user):
+    """Stores the file and queues its import once the job row is committed."""
+    from functools import partial
+    from pathlib import PurePath
+
+    from mutualis.metering.models import UsageImportJob
+
+    job = UsageImportJob.objects.create(
+        file_name=PurePath(uploaded_file.name).name[:255],
+        content=uploaded_file.read(),
+        created_by=user,
+    )
+    transaction.on_commit(partial(_enqueue_import, job.pk))
+    return job
+
+
+def _enqueue_import(job_id: int) -> None:
+    from mutualis.metering.models import UsageImportJob
+    from mutualis.metering.tasks import run_usage_import
+
+    result = run_usage_import.enqueue(job_id)
+    UsageImportJob.objects.filter(pk=job_id, task_id="").update(task_id=result.id)
+
+
+def usage_import_run(*, job_id: int) -> dict | None:
+    """Runs a queued usage import; a job already started or finished is left alone."""
+    from django.utils import timezone
+
+    from mutualis.metering.importer import import_usage
+    from mutualis.metering.models import ImportStatus, UsageImportJob
+
+    now = timezone.now()
+    claimed = UsageImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=now, updated_at=now
+    )
+    if not claimed:
+        return None
+    job = UsageImportJob.objects.get(pk=job_id)
+    report = import_usage(file_name=job.file_name, content=bytes(job.content), user=job.created_by)
+    UsageImportJob.objects.filter(pk=job_id).update(
+        status=ImportStatus.SUCCEEDED if report.ok else ImportStatus.FAILED,
+        report=report.to_dict(),
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    summary = report.to_dict()
+    summary.pop("errors")
+    return summary

@@ -1,0 +1,138 @@
+"""The engine's inputs built from the database in a constant number of queries, and their
+snapshot (Arrow IPC bytes) and fingerprint, kept on a run so that it can be reproduced.
+
+Member ids given to the engine are the members' primary keys as strings. A quarterly or yearly
+reading is placed on the last month of its period (a stock is read at the end of the period;
+a flow is summed over the year either way).
+"""
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+from django.db.models import Q
+
+from mutualis.catalog.models import Subscription
+from mutualis.engine.model import MEMBER_SCHEMA, SUBSCRIPTION_SCHEMA, USAGE_SCHEMA
+from mutualis.members.models import Member
+from mutualis.metering.models import PERIOD_MONTHS, UsageRecord
+
+
+@dataclass(frozen=True)
+class EngineFrames:
+    members: pl.DataFrame
+    subscriptions: pl.DataFrame
+    usage: pl.DataFrame
+
+    def fingerprint(self, tariff_texts: Iterable[str] = ()) -> str:
+        digest = hashlib.sha256()
+        for frame in (self.members, self.subscriptions, self.usage):
+            digest.update(frame.sort(frame.columns[:2]).write_json().encode())
+        for text in tariff_texts:
+            digest.update(text.encode())
+        return digest.hexdigest()
+
+    def to_snapshot(self) -> tuple[bytes, bytes, bytes]:
+        return tuple(_ipc(frame) for frame in (self.members, self.subscriptions, self.usage))
+
+    @classmethod
+    def from_snapshot(cls, members: bytes, subscriptions: bytes, usage: bytes) -> "EngineFrames":
+        return cls(
+            pl.read_ipc(io.BytesIO(bytes(members))),
+            pl.read_ipc(io.BytesIO(bytes(subscriptions))),
+            pl.read_ipc(io.BytesIO(bytes(usage))),
+        )
+
+
+def _ipc(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def members_frame() -> pl.DataFrame:
+    """Every member (one query): parents and EPCIs must be members of the frame too."""
+    rows = list(
+        Member.objects.order_by("pk").values_list(
+            "pk", "name", "kind", "population", "parent_id", "epci_id", "territory_epci_id"
+        )
+    )
+    epci_member = {territory: pk for pk, *_rest, territory in rows if territory is not None}
+
+    def epci_of(pk: int, epci_id: int | None) -> str | None:
+        member_pk = epci_member.get(epci_id) if epci_id is not None else None
+        return None if member_pk in (None, pk) else str(member_pk)
+
+    return pl.DataFrame(
+        {
+            "id": [str(r[0]) for r in rows],
+            "name": [r[1] for r in rows],
+            "kind": [r[2] for r in rows],
+            "population": [r[3] or 0 for r in rows],
+            "parent_id": [str(r[4]) if r[4] is not None else None for r in rows],
+            "epci_id": [epci_of(r[0], r[5]) for r in rows],
+        },
+        schema=MEMBER_SCHEMA,
+    )
+
+
+def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFrame:
+    """Subscriptions overlapping the year, with their covered establishments (two queries)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    subscriptions = Subscription.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=first),
+        service_id__in=list(service_ids),
+        start_date__lte=last,
+    )
+    rows = list(
+        subscriptions.order_by("pk").values_list(
+            "pk", "member_id", "service__code", "scope", "start_date", "end_date"
+        )
+    )
+    covered: dict[int, list[str]] = {}
+    through = Subscription.covered_establishments.through.objects.filter(
+        subscription_id__in=subscriptions.values("pk")
+    )
+    for subscription_id, member_id in through.order_by("subscription_id", "member_id").values_list(
+        "subscription_id", "member_id"
+    ):
+        covered.setdefault(subscription_id, []).append(str(member_id))
+    return pl.DataFrame(
+        {
+            "member_id": [str(r[1]) for r in rows],
+            "service": [r[2] for r in rows],
+            "scope": [r[3] for r in rows],
+            "start": [r[4] for r in rows],
+            "end": [r[5] for r in rows],
+            "establishments": [covered.get(r[0], []) for r in rows],
+            "rebill": [None for _r in rows],
+        },
+        schema=SUBSCRIPTION_SCHEMA,
+    )
+
+
+def usage_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFrame:
+    """The year's readings (one query), quantities in milli-units."""
+    rows = UsageRecord.objects.filter(year=year, service_id__in=list(service_ids)).values_list(
+        "member_id", "service__code", "period", "month", "quantity"
+    )
+    data: dict[str, list] = {k: [] for k in USAGE_SCHEMA}
+    for member_id, code, period, month, quantity in rows.order_by("pk").iterator(chunk_size=5000):
+        data["member_id"].append(str(member_id))
+        data["service"].append(code)
+        data["year"].append(year)
+        data["month"].append(month + PERIOD_MONTHS[period] - 1)
+        data["quantity"].append(int(quantity * 1000))
+    return pl.DataFrame(data, schema=USAGE_SCHEMA)
+
+
+def build_frames(*, year: int, service_ids: Iterable[int]) -> EngineFrames:
+    ids = list(service_ids)
+    return EngineFrames(
+        members=members_frame(),
+        subscriptions=subscriptions_frame(year=year, service_ids=ids),
+        usage=usage_frame(year=year, service_ids=ids),
+    )

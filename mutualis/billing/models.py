@@ -1,0 +1,361 @@
+"""Tariffs in the database, allocation runs and their charge lines, invoices (titres de recettes).
+
+Money is integer cents everywhere. Issued invoices are never edited: corrections are reduction
+or cancellation documents referencing the original (see services/invoices.py).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.catalog.models import Service
+from mutualis.core.models import TimeStampedModel
+from mutualis.members.models import Decision, Member
+
+
+class TariffStatus(models.TextChoices):
+    DRAFT = "draft", _("Projet")
+    ADOPTED = "adopted", _("Adopté")
+    SUPERSEDED = "superseded", _("Remplacé")
+
+
+class TariffQuerySet(models.QuerySet):
+    def adopted(self):
+        return self.filter(status=TariffStatus.ADOPTED)
+
+    def readable_by(self, user):
+        """Operator staff read every version; member agents read the adopted ones."""
+        from mutualis.core.roles import Capability, has_capability
+
+        if has_capability(user, Capability.VIEW_ALL):
+            return self
+        return self.filter(status__in=[TariffStatus.ADOPTED, TariffStatus.SUPERSEDED])
+
+
+class Tariff(TimeStampedModel):
+    """One version of the tariff of a service for a year: its TOML text (docs/tariffs.md)."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tariffs")
+    year = models.PositiveSmallIntegerField(_("année"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    text = models.TextField(_("tarif (TOML)"))
+    note = models.CharField(_("commentaire"), max_length=300, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=TariffStatus.choices, default=TariffStatus.DRAFT
+    )
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("délibération d'adoption"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tariffs",
+    )
+    adopted_at = models.DateTimeField(_("adopté le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = TariffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tarif")
+        ordering = ["-year", "service__name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "year", "version"], name="tariff_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["service", "year"],
+                condition=Q(status="adopted"),
+                name="tariff_one_adopted_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.year} v{self.version}"
+
+    @property
+    def source(self) -> str:
+        return f"{self.service.code}-{self.year}-v{self.version}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == TariffStatus.DRAFT
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    COMPUTED = "computed", _("Calculé")
+    FAILED = "failed", _("Échoué")
+    VALIDATED = "validated", _("Validé")
+
+
+class AllocationRunQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        from mutualis.core.roles import Capability, has_capability
+
+        if has_capability(user, Capability.VIEW_ALL):
+            return self
+        return self.filter(status=RunStatus.VALIDATED)
+
+
+class AllocationRun(TimeStampedModel):
+    """The charges of a year for every service with an adopted tariff, and their inputs.
+
+    The inputs are kept as a snapshot (Arrow IPC frames) with their fingerprint, and the tariff
+    versions used are linked: re-running a stored run gives the same lines.
+    """
+
+    year = models.PositiveSmallIntegerField(_("année"))
+    status = models.CharField(
+        _("statut"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.CharField(_("étape"), max_length=200, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    fingerprint = models.CharField(_("empreinte des données"), max_length=64, blank=True)
+    members_snapshot = models.BinaryField(editable=False, default=bytes)
+    subscriptions_snapshot = models.BinaryField(editable=False, default=bytes)
+    usage_snapshot = models.BinaryField(editable=False, default=bytes)
+    total_cents = models.BigIntegerField(_("total facturé (centimes)"), default=0)
+    line_count = models.PositiveIntegerField(_("lignes"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
+
+    objects = AllocationRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calcul des participations")
+        verbose_name_plural = _("calculs des participations")
+        ordering = ["-year", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(status="validated"), name="run_one_validated_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calcul n° {self.pk} ({self.year})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.COMPUTED, RunStatus.FAILED, RunStatus.VALIDATED)
+
+
+class RunService(models.Model):
+    """One service of a run: the tariff version used and the balance of the service."""
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="services")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    tariff = models.ForeignKey(Tariff, on_delete=models.PROTECT, related_name="run_services")
+    rule = models.CharField(max_length=20)
+    net_cost_cents = models.BigIntegerField(null=True, blank=True)
+    subsidies_cents = models.BigIntegerField(default=0)
+    charged_cents = models.BigIntegerField(default=0)
+    unallocated_cents = models.BigIntegerField(default=0)
+    line_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["service__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "service"], name="run_service_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} — {self.service}"
+
+
+class ChargeLineQuerySet(models.QuerySet):
+    def operator_billed(self):
+        """Lines the operator bills (re-billing lines of an EPCI excluded)."""
+        return self.filter(issuer__isnull=True)
+
+    def visible_to(self, user):
+        from mutualis.members.access import visible_member_ids
+
+        ids = visible_member_ids(user)
+        return self if ids is None else self.filter(Q(member_id__in=ids) | Q(payer_id__in=ids))
+
+
+class ChargeLine(models.Model):
+    """A participation: what `member` consumed of `service` and what `payer` owes for it."""
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="lines")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    issuer = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rule = models.CharField(max_length=20)
+    quantity = models.DecimalField(max_digits=15, decimal_places=3, default=0)
+    amount_cents = models.BigIntegerField()
+    explanation = models.TextField(blank=True)
+
+    objects = ChargeLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["run", "payer"]),
+            models.Index(fields=["run", "member"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.service}"
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("Titre de recettes")
+    REDUCTION = "reduction", _("Réduction")
+    CANCELLATION = "cancellation", _("Annulation")
+
+
+SERIES_BY_KIND = {
+    InvoiceKind.INVOICE: "T",
+    InvoiceKind.REDUCTION: "R",
+    InvoiceKind.CANCELLATION: "R",
+}
+
+
+class ImmutableError(Exception):
+    """An issued document cannot be changed or deleted: issue a correction instead."""
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from mutualis.members.access import visible_member_ids
+
+        ids = visible_member_ids(user)
+        return self if ids is None else self.filter(member_id__in=ids)
+
+    def update(self, **kwargs):
+        raise ImmutableError("issued invoices are never updated")
+
+    def delete(self):
+        raise ImmutableError("issued invoices are never deleted")
+
+
+class Invoice(TimeStampedModel):
+    """A titre de recettes (or a correction of one) issued to a payer; immutable once saved."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("payeur"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    run = models.ForeignKey(
+        AllocationRun, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    kind = models.CharField(
+        _("nature"), max_length=15, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
+    )
+    original = models.ForeignKey(
+        "self",
+        verbose_name=_("titre corrigé"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    year = models.PositiveSmallIntegerField(_("exercice"))
+    series = models.CharField(_("série"), max_length=5)
+    number = models.PositiveIntegerField(_("numéro d'ordre"))
+    issued_on = models.DateField(_("émis le"))
+    due_on = models.DateField(_("à payer avant le"))
+    total_cents = models.BigIntegerField(_("montant (centimes)"))
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    payer_name = models.CharField(_("nom du payeur"), max_length=200)
+    payer_siren = models.CharField(_("SIREN du payeur"), max_length=9, blank=True)
+    payer_address = models.TextField(_("adresse du payeur"), blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("titre de recettes")
+        verbose_name_plural = _("titres de recettes")
+        ordering = ["-year", "series", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "series", "number"], name="invoice_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["run", "member"],
+                condition=Q(kind="invoice"),
+                name="invoice_one_per_payer_and_run",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.year}-{self.series}-{self.number:05d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError("issued invoices are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("issued invoices are never deleted")
+
+
+class InvoiceLineQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("lines of an issued invoice are never updated")
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField(_("libellé"), max_length=300)
+    quantity = models.DecimalField(_("quantité"), max_digits=15, decimal_places=3, default=0)
+    amount_cents = models.BigIntegerField(_("montant (centimes)"))
+    explanation = models.TextField(_("explication"), blank=True)
+
+    objects = InvoiceLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError("lines of an issued invoice are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("lines of an issued invoice are never deleted")
+
+
+class InvoiceCounter(models.Model):
+    """The last number given in a year and series; locked (select_for_update) to number."""
+
+    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=5)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "series"], name="invoice_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.series} : {self.last_number}"

@@ -1,0 +1,1 @@
+"""Writes of billing, by concern: tariffs, runs, simulation, invoices (and their PDF, exports)."""

@@ -1,0 +1,189 @@
+"""Titres de recettes: issued from a validated run, one per payer, numbered without gaps.
+
+Numbers run per year and series; the counter row is locked (select_for_update) for the
+whole issuing transaction, so concurrent issuers wait for each other and a rolled-back
+transaction gives its numbers back. Issued documents are immutable (see models.py):
+corrections are reduction or cancellation documents referencing the original.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from mutualis.billing.models import (
+    SERIES_BY_KIND,
+    AllocationRun,
+    ChargeLine,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceLine,
+    RunStatus,
+)
+from mutualis.members.models import Member
+
+PAYMENT_DAYS = 30
+
+
+def reserve_numbers(*, year: int, series: str, count: int = 1) -> int:
+    """Reserves `count` consecutive numbers; returns the first. Call inside a transaction."""
+    assert transaction.get_connection().in_atomic_block, "numbering needs a transaction"
+    InvoiceCounter.objects.bulk_create(
+        [InvoiceCounter(year=year, series=series)], ignore_conflicts=True
+    )
+    counter = InvoiceCounter.objects.select_for_update().get(year=year, series=series)
+    first = counter.last_number + 1
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
+    return first
+
+
+def _identity(member: Member) -> dict:
+    return {
+        "member": member,
+        "payer_name": member.name,
+        "payer_siren": member.siren,
+        "payer_address": member.address,
+    }
+
+
+def _line_label(line: ChargeLine) -> str:
+    if line.member_id == line.payer_id:
+        return line.service.name
+    return f"{line.service.name} — {line.member.name}"
+
+
+@transaction.atomic
+def invoices_issue(
+    *,
+    run: AllocationRun,
+    issued_on: dt.date,
+    due_on: dt.date | None = None,
+    payer_ids=None,
+    issued_by=None,
+) -> list[Invoice]:
+    """One titre per payer owing something in the run (or among `payer_ids`); payers
+    already invoiced for this run are skipped, so issuing again is harmless."""
+    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.VALIDATED:
+        raise ValidationError(_("Les titres s'émettent à partir d'un calcul validé."))
+    lines = run.lines.operator_billed()
+    if payer_ids is not None:
+        lines = lines.filter(payer_id__in=list(payer_ids))
+    done = set(run.invoices.filter(kind=InvoiceKind.INVOICE).values_list("member_id", flat=True))
+    totals = {
+        row["payer_id"]: row["total"]
+        for row in lines.values("payer_id").annotate(total=Sum("amount_cents")).order_by()
+        if row["total"] > 0 and row["payer_id"] not in done
+    }
+    if not totals:
+        return []
+    payers = Member.objects.filter(pk__in=totals).order_by("name", "pk")
+    series = SERIES_BY_KIND[InvoiceKind.INVOICE]
+    year = run.year
+    first = reserve_numbers(year=year, series=series, count=len(totals))
+    invoices = [
+        Invoice(
+            run=run,
+            kind=InvoiceKind.INVOICE,
+            year=year,
+            series=series,
+            number=first + index,
+            issued_on=issued_on,
+            due_on=due_on or issued_on + dt.timedelta(days=PAYMENT_DAYS),
+            total_cents=totals[payer.pk],
+            issued_by=issued_by,
+            **_identity(payer),
+        )
+        for index, payer in enumerate(payers)
+    ]
+    Invoice.objects.bulk_create(invoices)
+    by_payer = {invoice.member_id: invoice for invoice in invoices}
+    grouped: dict[int, list[ChargeLine]] = defaultdict(list)
+    for line in lines.filter(payer_id__in=list(totals)).select_related("service", "member"):
+        grouped[line.payer_id].append(line)
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                invoice=by_payer[payer_id],
+                service_id=line.service_id,
+                member_id=line.member_id,
+                label=_line_label(line)[:300],
+                quantity=line.quantity,
+                amount_cents=line.amount_cents,
+                explanation=line.explanation,
+            )
+            for payer_id, payer_lines in grouped.items()
+            for line in sorted(payer_lines, key=lambda li: (li.service.name, li.member.name))
+        ],
+        batch_size=2000,
+    )
+    return invoices
+
+
+def invoice_balance_cents(invoice: Invoice) -> int:
+    """What remains due on a titre once its corrections are deducted."""
+    corrected = invoice.corrections.aggregate(total=Sum("total_cents"))["total"] or 0
+    return invoice.total_cents + corrected
+
+
+@transaction.atomic
+def invoice_correct(
+    *,
+    original: Invoice,
+    kind: str,
+    reason: str,
+    issued_on: dt.date,
+    amount_cents: int | None = None,
+    issued_by=None,
+) -> Invoice:
+    """A reduction (of `amount_cents`) or a cancellation (of what remains) of a titre."""
+    original = Invoice.objects.select_for_update().get(pk=original.pk)
+    if original.kind != InvoiceKind.INVOICE:
+        raise ValidationError(_("Seul un titre de recettes peut être réduit ou annulé."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la correction.")})
+    remaining = invoice_balance_cents(original)
+    if remaining <= 0:
+        raise ValidationError(_("Ce titre est déjà entièrement annulé."))
+    if kind == InvoiceKind.CANCELLATION:
+        amount = remaining
+    elif kind == InvoiceKind.REDUCTION:
+        if amount_cents is None or amount_cents <= 0:
+            raise ValidationError({"amount": _("Le montant de la réduction doit être positif.")})
+        if amount_cents > remaining:
+            raise ValidationError({"amount": _("La réduction dépasse le reste dû sur le titre.")})
+        amount = amount_cents
+    else:
+        raise ValidationError({"kind": _("Nature de correction inconnue.")})
+    series = SERIES_BY_KIND[kind]
+    year = issued_on.year
+    number = reserve_numbers(year=year, series=series)
+    label = (
+        _("Annulation du titre %(ref)s")
+        if kind == InvoiceKind.CANCELLATION
+        else _("Réduction du titre %(ref)s")
+    ) % {"ref": original.reference}
+    correction = Invoice(
+        run=original.run,
+        kind=kind,
+        original=original,
+        year=year,
+        series=series,
+        number=number,
+        issued_on=issued_on,
+        due_on=issued_on,
+        total_cents=-amount,
+        reason=reason.strip()[:300],
+        issued_by=issued_by,
+        **_identity(original.member),
+    )
+    correction.save()
+    InvoiceLine(
+        invoice=correction, label=label, amount_cents=-amount, explanation=reason.strip()
+    ).save()
+    return correction

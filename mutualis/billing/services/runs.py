@@ -1,0 +1,216 @@
+"""Allocation runs: every charge of a year, computed by the engine on the job queue.
+
+A run keeps what it was computed from (a snapshot of the inputs, their fingerprint and the
+tariff versions), so that `run_reproduce` recomputes it and finds the very same lines.
+"""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.billing.inputs import EngineFrames, build_frames
+from mutualis.billing.models import (
+    AllocationRun,
+    ChargeLine,
+    RunService,
+    RunStatus,
+    Tariff,
+)
+from mutualis.billing.services.tariffs import engine_tariff
+from mutualis.engine import AllocationResult, Inputs, allocate_many
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 2000
+LINE_KEY = ("service_id", "member_id", "payer_id", "issuer_id", "rule", "quantity", "amount_cents")
+
+
+@dataclass(frozen=True)
+class Computed:
+    results: list[tuple[Tariff, AllocationResult]]
+    lines: list[ChargeLine]
+
+
+def run_request(*, year: int, created_by=None) -> AllocationRun:
+    """A queued run; the computation starts on the job queue once the row is committed."""
+    run = AllocationRun.objects.create(year=year, created_by=created_by)
+    transaction.on_commit(partial(_enqueue, run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from mutualis.billing.tasks import compute_run
+
+    result = compute_run.enqueue(run_id)
+    AllocationRun.objects.filter(pk=run_id, task_id="").update(task_id=result.id)
+
+
+def _progress(run: AllocationRun, text: str) -> None:
+    AllocationRun.objects.filter(pk=run.pk).update(progress=text, updated_at=timezone.now())
+
+
+def compute(
+    *, tariffs: list[Tariff], frames: EngineFrames, year: int, run: AllocationRun | None = None
+) -> Computed:
+    """The engine over `frames` for each tariff; charge lines ready to be saved (not saved)."""
+    parsed = [engine_tariff(t, year=year) for t in tariffs]
+    results = allocate_many(
+        parsed, Inputs.build(frames.members, frames.subscriptions, frames.usage), year
+    )
+    lines: list[ChargeLine] = []
+    for tariff, result in zip(tariffs, results, strict=True):
+        frame = result.lines
+        explanations = result.explanations()
+        columns = ["member_id", "payer_id", "issuer_id", "rule", "quantity", "amount_cents"]
+        if "quantity" not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.Int64).alias("quantity"))
+        for row, explanation in zip(frame.select(columns).iter_rows(), explanations, strict=True):
+            member_id, payer_id, issuer_id, rule, quantity, amount = row
+            lines.append(
+                ChargeLine(
+                    run=run,
+                    service_id=tariff.service_id,
+                    member_id=int(member_id),
+                    payer_id=int(payer_id),
+                    issuer_id=int(issuer_id) if issuer_id else None,
+                    rule=rule,
+                    quantity=Decimal(quantity or 0) / 1000,
+                    amount_cents=int(amount),
+                    explanation=explanation,
+                )
+            )
+    return Computed(list(zip(tariffs, results, strict=True)), lines)
+
+
+def run_compute(*, run_id: int) -> dict | None:
+    """Runs a queued run; a run already started or finished is left alone."""
+    now = timezone.now()
+    claimed = AllocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now, updated_at=now, progress=_("Lecture des données")
+    )
+    if not claimed:
+        logger.warning("run %s is not queued: not computed", run_id)
+        return None
+    run = AllocationRun.objects.get(pk=run_id)
+    try:
+        with transaction.atomic():
+            summary = _compute_and_store(run)
+    except (ValueError, ValidationError) as error:
+        message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        _fail(run, message)
+        return {"error": message}
+    except Exception:
+        logger.exception("run %s failed unexpectedly", run_id)
+        _fail(run, _("Erreur inattendue pendant le calcul : signalez-la à l'administrateur."))
+        raise
+    return summary
+
+
+def _fail(run: AllocationRun, message: str) -> None:
+    now = timezone.now()
+    AllocationRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, error=message, progress="", finished_at=now, updated_at=now
+    )
+
+
+def _compute_and_store(run: AllocationRun) -> dict:
+    tariffs = list(
+        Tariff.objects.adopted().filter(year=run.year).select_related("service").order_by("pk")
+    )
+    if not tariffs:
+        raise ValidationError(_("Aucun tarif adopté pour %(year)s.") % {"year": run.year})
+    frames = build_frames(year=run.year, service_ids=[t.service_id for t in tariffs])
+    _progress(run, _("Calcul de %(n)s services") % {"n": len(tariffs)})
+    computed = compute(tariffs=tariffs, frames=frames, year=run.year, run=run)
+    _progress(run, _("Enregistrement de %(n)s lignes") % {"n": len(computed.lines)})
+    ChargeLine.objects.bulk_create(computed.lines, batch_size=BATCH_SIZE)
+    RunService.objects.bulk_create(
+        [_run_service(run, tariff, result) for tariff, result in computed.results]
+    )
+    members, subscriptions, usage = frames.to_snapshot()
+    run.members_snapshot, run.subscriptions_snapshot, run.usage_snapshot = (
+        members,
+        subscriptions,
+        usage,
+    )
+    run.fingerprint = frames.fingerprint(t.text for t in tariffs)
+    run.total_cents = sum(line.amount_cents for line in computed.lines if line.issuer_id is None)
+    run.line_count = len(computed.lines)
+    run.status = RunStatus.COMPUTED
+    run.progress = ""
+    run.finished_at = timezone.now()
+    run.save()
+    return {"lines": run.line_count, "total_cents": run.total_cents}
+
+
+def _run_service(run: AllocationRun, tariff: Tariff, result: AllocationResult) -> RunService:
+    return RunService(
+        run=run,
+        service_id=tariff.service_id,
+        tariff=tariff,
+        rule="repartition" if tariff_is_sharing(result) else "tarif",
+        net_cost_cents=result.net_cost_cents,
+        subsidies_cents=sum(value for _label, value in result.subsidies),
+        charged_cents=result.total_cents(),
+        unallocated_cents=result.unallocated_cents,
+        line_count=result.lines.height,
+    )
+
+
+def tariff_is_sharing(result: AllocationResult) -> bool:
+    return result.tariff.cost_sharing is not None
+
+
+def _key(values: tuple) -> tuple:
+    """A comparable line: no None (an absent issuer is 0)."""
+    return tuple(0 if value is None else value for value in values)
+
+
+def run_reproduce(*, run: AllocationRun) -> tuple[bool, int]:
+    """Recomputes a stored run from its snapshot and tariff versions: (identical?, differences)."""
+    if not run.is_finished or run.status == RunStatus.FAILED:
+        raise ValidationError(_("Ce calcul n'est pas terminé."))
+    frames = EngineFrames.from_snapshot(
+        run.members_snapshot, run.subscriptions_snapshot, run.usage_snapshot
+    )
+    tariffs = [
+        rs.tariff for rs in run.services.select_related("tariff__service").order_by("tariff_id")
+    ]
+    if frames.fingerprint(t.text for t in tariffs) != run.fingerprint:
+        return False, -1
+    lines = compute(tariffs=tariffs, frames=frames, year=run.year).lines
+    fresh = sorted(
+        _key((*(getattr(line, name) for name in LINE_KEY), line.explanation)) for line in lines
+    )
+    stored = sorted(
+        _key(values)
+        for values in run.lines.values_list(*LINE_KEY, "explanation").iterator(chunk_size=5000)
+    )
+    differences = sum(1 for a, b in zip(fresh, stored, strict=False) if a != b)
+    differences += abs(len(fresh) - len(stored))
+    return differences == 0, differences
+
+
+@transaction.atomic
+def run_validate(*, run: AllocationRun) -> AllocationRun:
+    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.COMPUTED:
+        raise ValidationError(_("Seul un calcul terminé peut être validé."))
+    if AllocationRun.objects.filter(year=run.year, status=RunStatus.VALIDATED).exists():
+        raise ValidationError(
+            _("Un calcul est déjà validé pour %(year)s : ses titres font foi.") % {"year": run.year}
+        )
+    run.status = RunStatus.VALIDATED
+    run.validated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            run.save(update_fields=["status", "validated_at", "updated_at"])
+    except IntegrityError as error:
+        raise ValidationError(_("Un calcul est déjà validé pour cette année.")) from error
+    return run

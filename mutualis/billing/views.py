@@ -1,8 +1,0 @@
-from django.shortcuts import render
-
-from mutualis.core.access import operator_required
-
-
-@operator_required()
-def index(request):
-    return render(request, "billing/index.html", {})

@@ -1,0 +1,45 @@
+"""« Mon espace »: a member's titres (and their PDF) and its usage."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from mutualis.billing.models import Invoice
+from mutualis.billing.views.invoices import invoice_context, pdf_response
+from mutualis.core.access import member_required
+from mutualis.metering.models import UsageRecord
+
+
+@member_required()
+@require_GET
+def portal_invoices(request, member):
+    invoices = member.invoices.select_related("original").order_by("-year", "series", "-number")
+    page = Paginator(invoices, 50).get_page(request.GET.get("page"))
+    return render(request, "billing/portal/invoices.html", {"member": member, "page": page})
+
+
+@member_required(model=Invoice)
+@require_GET
+def portal_invoice_detail(request, member, pk):
+    invoice = get_object_or_404(member.invoices.select_related("original"), pk=pk)
+    context = invoice_context(invoice)
+    context["member"] = member
+    return render(request, "billing/portal/invoice_detail.html", context)
+
+
+@member_required(model=Invoice)
+@require_GET
+def portal_invoice_pdf(request, member, pk):
+    return pdf_response(get_object_or_404(member.invoices.select_related("original"), pk=pk))
+
+
+@member_required()
+@require_GET
+def portal_usage(request, member):
+    records = (
+        UsageRecord.objects.filter(member=member)
+        .select_related("service")
+        .order_by("-year", "-month", "service__name", "pk")
+    )
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(request, "billing/portal/usage.html", {"member": member, "page": page})

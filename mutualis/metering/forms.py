@@ -1,0 +1,53 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.catalog.models import Service
+from mutualis.core.tabular import SUPPORTED_EXTENSIONS, file_extension
+from mutualis.members.models import Member
+from mutualis.metering.models import Period
+
+MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+
+
+class UsageRecordForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Membre"), queryset=Member.objects.order_by("name"))
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.order_by("name"))
+    period = forms.ChoiceField(label=_("Période"), choices=Period.choices, initial=Period.MONTH)
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(
+        label=_("Premier mois de la période"),
+        min_value=1,
+        max_value=12,
+        initial=1,
+        help_text=_("1 à 12 ; un trimestre commence en janvier, avril, juillet ou octobre."),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantité"), min_value=Decimal(0), max_digits=15, decimal_places=3
+    )
+    note = forms.CharField(label=_("Commentaire"), max_length=300, required=False)
+
+
+class UsageImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier de consommations"),
+        help_text=_("CSV (séparateur « ; » ou « , », UTF-8) ou XLSX ; 10 Mo au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUPPORTED_EXTENSIONS)}),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if file_extension(uploaded.name) not in SUPPORTED_EXTENSIONS:
+            raise forms.ValidationError(_("Envoyez un fichier .csv ou .xlsx."))
+        if uploaded.size > MAX_UPLOAD_SIZE:
+            raise forms.ValidationError(_("10 Mo au plus : découpez le fichier."))
+        return uploaded
+
+
+class UsageFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Année"), required=False, min_value=2000, max_value=2100)
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.order_by("name"), required=False
+    )
+    q = forms.CharField(label=_("Membre"), required=False, max_length=100)
