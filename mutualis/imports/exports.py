@@ -70,7 +70,7 @@ def _subscriptions() -> list[list[Any]]:
         .prefetch_related(
             Prefetch(
                 "covered_establishments",
-                queryset=Member.objects.only("pk", "siren").order_by("siren", "pk"),
+                queryset=Member.objects.only("pk", "siren", "insee_code").order_by("siren", "pk"),
             )
         )
         .order_by("member__name", "member_id", "service__code", "start_date")
@@ -82,7 +82,7 @@ def _subscriptions() -> list[list[Any]]:
             s.start_date,
             s.end_date,
             s.scope,
-            LIST_SEPARATOR.join(e.siren for e in s.covered_establishments.all() if e.siren),
+            LIST_SEPARATOR.join(member_code(e) for e in s.covered_establishments.all()),
         ]
         for s in subscriptions
     ]

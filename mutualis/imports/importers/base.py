@@ -161,10 +161,11 @@ def parse_email(value: Any) -> str:
 
 
 def member_code(member: Member | None) -> str:
-    """How files name a member: its SIREN, or failing that its INSEE code."""
+    """How files name a member: its SIREN, or its INSEE code, or failing both (an
+    establishment without SIREN) its Mutualis number, written « #123 »."""
     if member is None:
         return ""
-    return member.siren or member.insee_code
+    return member.siren or member.insee_code or f"#{member.pk}"
 
 
 class MemberIndex:
@@ -187,6 +188,8 @@ class MemberIndex:
     def find(self, code: str) -> Member | None:
         if re.fullmatch(r"\d{9}", code):
             return self.by_siren.get(code)
+        if re.fullmatch(r"#\d+", code):
+            return self.by_pk.get(int(code[1:]))
         return self.by_insee.get(code.upper())
 
 

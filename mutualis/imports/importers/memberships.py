@@ -72,7 +72,10 @@ class MembershipsImporter(Importer):
         Column(
             "membre",
             True,
-            gettext_lazy("SIREN ou code INSEE d'un membre déjà enregistré."),
+            gettext_lazy(
+                "SIREN ou code INSEE d'un membre déjà enregistré (ou son numéro Mutualis, "
+                "#123, pour un établissement sans SIREN)."
+            ),
             "33063",
         ),
         Column("debut", True, gettext_lazy("Date de début : 31/01/2024 ou 2024-01-31."), ""),

@@ -65,7 +65,10 @@ class SubscriptionsImporter(Importer):
         Column(
             "membre",
             True,
-            gettext_lazy("SIREN ou code INSEE d'un membre déjà enregistré."),
+            gettext_lazy(
+                "SIREN ou code INSEE d'un membre déjà enregistré (ou son numéro Mutualis, "
+                "#123, pour un établissement sans SIREN)."
+            ),
             "243300316",
         ),
         Column("service", True, gettext_lazy("Code du service au catalogue."), "sauvegarde"),
@@ -117,15 +120,17 @@ class SubscriptionsImporter(Importer):
         for part in as_text(value).split(LIST_SEPARATOR):
             if not part.strip():
                 continue
-            try:
-                siren = parse_siren(part)
-            except FieldError as exc:
-                problems.append(exc.message)
-                continue
-            member = self.index.by_siren.get(siren)
+            code = part.strip()
+            if not code.startswith("#"):
+                try:
+                    code = parse_siren(part)
+                except FieldError as exc:
+                    problems.append(exc.message)
+                    continue
+            member = self.index.find(code)
             if member is None or member.kind != MemberKind.ESTABLISHMENT:
                 problems.append(
-                    _("aucun établissement ne porte le SIREN « %(siren)s ».") % {"siren": siren}
+                    _("aucun établissement ne porte le code « %(code)s ».") % {"code": code}
                 )
             else:
                 found.append(member)

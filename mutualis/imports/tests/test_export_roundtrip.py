@@ -26,9 +26,11 @@ def world(territory):
         siren="263300011",
         email="ccas@example.fr",
     )
-    member_services.establishment_create(
+    # No SIREN: files name it by its Mutualis number (#pk).
+    syndicate = member_services.establishment_create(
         name="=Syndicat; des eaux", parent=epci, establishment_kind=EstablishmentKind.SYNDICATE
     )
+    member_services.membership_create(member=syndicate, start_date=dt.date(2024, 6, 1))
     decision = member_services.decision_create(
         member=bordeaux,
         body="Conseil municipal",
@@ -53,7 +55,7 @@ def world(territory):
         service=backup,
         start_date=dt.date(2024, 1, 1),
         scope=SubscriptionScope.WITH_ESTABLISHMENTS,
-        covered_establishments=[ccas],
+        covered_establishments=[ccas, syndicate],
     )
     catalog_services.subscription_create(
         member=merignac,
@@ -63,7 +65,7 @@ def world(territory):
     )
 
 
-EXPECTED_ROWS = {"members": 4, "establishments": 2, "memberships": 3, "subscriptions": 2}
+EXPECTED_ROWS = {"members": 4, "establishments": 2, "memberships": 4, "subscriptions": 2}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -90,15 +92,20 @@ def test_an_export_feeds_an_empty_database(client, operator, world):
     """The establishments export re-creates what it lists once they are gone."""
     from mutualis.members.models import Member, MemberKind
 
+    member_services.establishment_create(
+        name="Office de tourisme de Mérignac",
+        parent=Member.objects.get(insee_code="33281"),
+        establishment_kind=EstablishmentKind.TOURISM_OFFICE,
+    )
     client.force_login(operator)
     content = client.get(
         reverse("imports:export", kwargs={"kind": "establishments", "fmt": "csv"})
     ).content
-    Member.objects.filter(kind=MemberKind.ESTABLISHMENT).exclude(
+    Member.objects.filter(kind=MemberKind.ESTABLISHMENT, memberships__isnull=True).exclude(
         covering_subscriptions__isnull=False
     ).delete()
 
     report = run_import("establishments", "etablissements.csv", content)
 
     assert report.ok, [str(e) for e in report.errors]
-    assert (report.created, report.unchanged) == (1, 1)
+    assert (report.created, report.unchanged) == (1, 2)
