@@ -1,6 +1,7 @@
 """Login required by default, plus the security headers Django does not set itself."""
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.utils.cache import patch_vary_headers
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -28,4 +29,6 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        # Pages that answer htmx with a fragment must not be cached as the whole page.
+        patch_vary_headers(response, ["HX-Request"])
         return response

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mutualis.core.access import operator_required
+from mutualis.core.htmx import wants_fragment
 from mutualis.core.roles import Capability, has_capability
 from mutualis.core.tabular import tabular_response
 from mutualis.imports import selectors, services
@@ -73,7 +74,7 @@ def job_detail(request, pk):
     except ImportJob.DoesNotExist as exc:
         raise Http404 from exc
     context = {"job": job, "report": job.import_report}
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "imports/_job_status.html", context)
     return render(request, "imports/job_detail.html", context)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
+from mutualis.core.htmx import wants_fragment
 from mutualis.core.roles import Capability
 from mutualis.members import selectors, services
 from mutualis.members.forms import (
@@ -56,7 +57,9 @@ def member_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "members/_member_table.html" if request.htmx else "members/member_list.html"
+    template = (
+        "members/_member_table.html" if wants_fragment(request) else "members/member_list.html"
+    )
     return render(request, template, context)
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
+from mutualis.core.htmx import wants_fragment
 from mutualis.core.roles import Capability, has_capability
 from mutualis.metering import selectors, services
 from mutualis.metering.forms import UsageFilterForm, UsageImportForm, UsageRecordForm
@@ -119,6 +120,6 @@ def import_detail(request, pk):
     except UsageImportJob.DoesNotExist as error:
         raise Http404 from error
     context = {"job": job, "report": job.import_report}
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "metering/_import_status.html", context)
     return render(request, "metering/import_detail.html", context)

@@ -14,6 +14,7 @@ from mutualis.billing.forms import IssueForm, RunForm
 from mutualis.billing.models import AllocationRun, RunStatus
 from mutualis.billing.services import exports, invoices, runs
 from mutualis.core.access import operator_required
+from mutualis.core.htmx import wants_fragment
 from mutualis.core.roles import Capability, has_capability
 from mutualis.core.tabular import tabular_response
 
@@ -75,7 +76,7 @@ def run_detail(request, pk):
             "unallocated": sum(s.unallocated_cents for s in balance),
         },
     }
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "billing/_run_status.html", context)
     return render(request, "billing/run_detail.html", context)
 

@@ -81,3 +81,26 @@ def test_the_superuser_administers_everything(client):
     client.force_login(UserFactory(is_superuser=True))
     assert client.get(f"/operateur/membres/{member.pk}/").status_code == 200
     assert client.get("/operateur/catalogue/nouveau/").status_code == 200
+
+
+def test_a_refused_page_explains_itself_in_the_layout(client):
+    from mutualis.members.tests.factories import AgentAccessFactory
+
+    client.force_login(AgentAccessFactory().user)
+    response = client.get("/operateur/membres/")
+    assert response.status_code == 403
+    assert "Vous n'avez pas accès à cette page" in response.content.decode()
+    assert response.templates[0].name == "403.html"
+
+
+def test_htmx_fragments_vary_on_the_htmx_header(client):
+    client.force_login(UserFactory(manager=True))
+    whole = client.get("/operateur/membres/")
+    fragment = client.get("/operateur/membres/", headers={"HX-Request": "true"})
+    restored = client.get(
+        "/operateur/membres/",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "HX-Request" in whole["Vary"]
+    assert b"<html" in whole.content and b"<html" not in fragment.content
+    assert b"<html" in restored.content
