@@ -1,7 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.catalog.models import Service, ServiceStatus, SubscriptionScope
+from mutualis.catalog.models import (
+    Service,
+    ServiceStatus,
+    SubscriptionScope,
+    UsageKind,
+    YearlyReading,
+)
 from mutualis.members.forms import DateInput
 from mutualis.members.models import Member, MemberKind
 
@@ -14,6 +20,21 @@ class ServiceForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Aucun coché : tous les types de membres."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("usage_kind") == UsageKind.STOCK
+            and data.get("yearly_reading") == YearlyReading.SUM
+        ):
+            self.add_error(
+                "yearly_reading",
+                _(
+                    "Un stock ne s'additionne pas d'un mois à l'autre : choisissez le dernier "
+                    "relevé, la moyenne ou le plus haut."
+                ),
+            )
+        return data
 
     class Meta:
         model = Service
@@ -41,8 +62,13 @@ class ServiceRequestForm(forms.Form):
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
-        if member.kind != MemberKind.EPCI:
-            self.fields["scope"].choices = [(SubscriptionScope.SELF, SubscriptionScope.SELF.label)]
+        if member.kind == MemberKind.EPCI:
+            self.fields["scope"].choices = [
+                (SubscriptionScope.SELF, SubscriptionScope.SELF.label),
+                (SubscriptionScope.WITH_COMMUNES, SubscriptionScope.WITH_COMMUNES.label),
+            ]
+        else:
+            del self.fields["scope"]
 
 
 class RequestDecisionForm(forms.Form):

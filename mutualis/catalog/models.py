@@ -109,6 +109,13 @@ class SubscriptionQuerySet(MemberOwnedQuerySet):
     def active_on(self, day):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
 
+    def current_or_future(self, day=None):
+        """Not ended on `day` (today by default): running now or starting later."""
+        from django.utils import timezone
+
+        day = day or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
 
 class Subscription(TimeStampedModel):
     """A member using a service from a date; its scope says whom it covers (and who pays)."""

@@ -13,7 +13,7 @@ from mutualis.catalog.models import RequestStatus, Service, ServiceRequest, Serv
 from mutualis.core.access import authenticated, member_required
 from mutualis.core.forms import add_validation_error
 from mutualis.members.models import Agreement, Decision, Member
-from mutualis.members.views import document_response
+from mutualis.members.views import agreement_file_name, decision_file_name, document_response
 
 
 @authenticated
@@ -47,7 +47,9 @@ def portal_member(request, member):
 @member_required()
 def portal_catalog(request, member):
     today = timezone.localdate()
-    subscribed = set(member.subscriptions.active_on(today).values_list("service_id", flat=True))
+    subscribed = dict(
+        member.subscriptions.current_or_future(today).values_list("service_id", "start_date")
+    )
     pending = set(member.service_requests.pending().values_list("service_id", flat=True))
     offered = [
         service
@@ -56,10 +58,12 @@ def portal_catalog(request, member):
         )
         if service.is_open_to(member)
     ]
+    for service in offered:
+        service.subscribed_from = subscribed.get(service.pk)
     return render(
         request,
         "catalog/portal/catalog.html",
-        {"member": member, "services": offered, "subscribed": subscribed, "pending": pending},
+        {"member": member, "services": offered, "pending": pending, "today": today},
     )
 
 
@@ -116,9 +120,11 @@ def portal_request_cancel(request, member, pk):
 
 @member_required(model=Decision)
 def portal_decision_document(request, member, pk):
-    return document_response(get_object_or_404(member.decisions.all(), pk=pk).document)
+    decision = get_object_or_404(member.decisions.select_related("member"), pk=pk)
+    return document_response(decision.document, decision_file_name(decision))
 
 
 @member_required(model=Agreement)
 def portal_agreement_document(request, member, pk):
-    return document_response(get_object_or_404(member.agreements.all(), pk=pk).document)
+    agreement = get_object_or_404(member.agreements.select_related("member"), pk=pk)
+    return document_response(agreement.document, agreement_file_name(agreement))

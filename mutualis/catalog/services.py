@@ -26,6 +26,10 @@ def _check_scope(member: Member, scope: str, establishments=()) -> None:
         raise ValidationError(
             {"scope": _("Les établissements couverts ne se choisissent qu'avec ce périmètre.")}
         )
+    if scope == SubscriptionScope.WITH_ESTABLISHMENTS and not establishments:
+        raise ValidationError(
+            {"covered_establishments": _("Choisissez au moins un établissement couvert.")}
+        )
     outside = [e for e in establishments if e.epci_id != member.epci_id]
     if outside:
         raise ValidationError(
@@ -88,15 +92,26 @@ def service_request_create(
         raise ValidationError(
             _("Le service « %(service)s » n'est pas ouvert à ce membre.") % {"service": service}
         )
+    if scope == SubscriptionScope.WITH_ESTABLISHMENTS:
+        raise ValidationError(
+            {
+                "scope": _(
+                    "Pour des établissements choisis, demandez le périmètre de l'EPCI et "
+                    "nommez les établissements dans votre message : l'opérateur les enregistrera."
+                )
+            }
+        )
+    if desired_start_date < timezone.localdate():
+        raise ValidationError(
+            {"desired_start_date": _("La date de début souhaitée ne peut pas être passée.")}
+        )
     _check_scope(member, scope)
     if ServiceRequest.objects.pending().filter(member=member, service=service).exists():
-        raise ValidationError(_("Une demande pour ce service est déjà en attente."))
-    if (
-        Subscription.objects.filter(member=member, service=service)
-        .active_on(desired_start_date)
-        .exists()
-    ):
-        raise ValidationError(_("Ce membre souscrit déjà à ce service."))
+        raise ValidationError(
+            _("Une demande de votre collectivité pour ce service est en attente.")
+        )
+    if Subscription.objects.filter(member=member, service=service).current_or_future().exists():
+        raise ValidationError(_("Votre collectivité souscrit déjà à ce service."))
     service_request = ServiceRequest(
         member=member,
         service=service,

@@ -169,11 +169,16 @@ def _join(member: Member, start: dt.date, body: str | None, rng: random.Random) 
 
 
 ESTABLISHMENT_NAMES = [
-    (EstablishmentKind.CCAS, "CCAS de {}"),
-    (EstablishmentKind.SCHOOL, "Caisse des écoles de {}"),
-    (EstablishmentKind.EHPAD, "EHPAD de {}"),
-    (EstablishmentKind.LIBRARY, "Médiathèque de {}"),
+    (EstablishmentKind.CCAS, "CCAS {}"),
+    (EstablishmentKind.SCHOOL, "Caisse des écoles {}"),
+    (EstablishmentKind.EHPAD, "EHPAD {}"),
+    (EstablishmentKind.LIBRARY, "Médiathèque {}"),
 ]
+
+
+def of(name: str) -> str:
+    """« de Blaye », « d'Arès »: French elision before a vowel."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyàâéèêëîïôûü" else f"de {name}"
 
 
 def _establishments(commune_members, epci_members, outside) -> list[Member]:
@@ -181,7 +186,7 @@ def _establishments(commune_members, epci_members, outside) -> list[Member]:
     by_size = sorted(commune_members, key=lambda m: (-(m.population or 0), m.insee_code))
     for index, parent in enumerate(by_size[:85]):
         kind, pattern = ESTABLISHMENT_NAMES[index % len(ESTABLISHMENT_NAMES)]
-        name = pattern.format(parent.name)
+        name = pattern.format(of(parent.name))
         establishments.append(_establishment(parent, kind, name, _rng(name)))
     for epci_pk, parent in list(epci_members.items())[:15]:
         if epci_pk in outside:

@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.members.models import EstablishmentKind, Member, MemberKind, MembershipPart
@@ -10,6 +12,19 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def validate_pdf(document) -> None:
+    """Délibérations and conventions are PDF files: by their name and by their content."""
+    FileExtensionValidator(["pdf"])(document)
+    head = document.read(5)
+    document.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(_("Ce fichier n'est pas un PDF."))
+
+
+class PdfField(forms.FileField):
+    default_validators = [validate_pdf]
 
 
 class MemberFilterForm(forms.Form):
@@ -83,7 +98,7 @@ class MembershipForm(forms.Form):
         label=_("Numéro de délibération"), max_length=50, required=False
     )
     decision_date = forms.DateField(label=_("Date de la délibération"), widget=DateInput())
-    decision_document = forms.FileField(label=_("Délibération (PDF)"), required=False)
+    decision_document = PdfField(label=_("Délibération (PDF)"), required=False)
     agreement_reference = forms.CharField(
         label=_("Référence de la convention"), max_length=100, required=False
     )
@@ -96,7 +111,17 @@ class MembershipForm(forms.Form):
         required=False,
         help_text=_("Pour une convention opérateur–EPCI–commune"),
     )
-    agreement_document = forms.FileField(label=_("Convention (PDF)"), required=False)
+    agreement_document = PdfField(label=_("Convention (PDF)"), required=False)
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        third_parties = Member.objects.filter(
+            kind=MemberKind.EPCI, territory_epci_id=member.epci_id
+        ).exclude(pk=member.pk)
+        if member.epci_id is None or not third_parties.exists():
+            del self.fields["agreement_third_party"]
+        else:
+            self.fields["agreement_third_party"].queryset = third_parties
 
     def clean(self):
         data = super().clean()

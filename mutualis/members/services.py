@@ -238,6 +238,15 @@ def agreement_create(
     third_party: Member | None = None,
     document=None,
 ) -> Agreement:
+    if third_party is not None and (
+        third_party.kind != MemberKind.EPCI or third_party.territory_epci_id != member.epci_id
+    ):
+        raise ValidationError(
+            {
+                "third_party": _("Le tiers d'une convention tripartite est l'EPCI de %(member)s.")
+                % {"member": member.name}
+            }
+        )
     agreement = Agreement(
         member=member,
         reference=reference,

@@ -6,13 +6,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
 from mutualis.core.htmx import wants_fragment
-from mutualis.core.roles import Capability
+from mutualis.core.roles import Capability, has_capability
 from mutualis.members import selectors, services
 from mutualis.members.forms import (
     AgentInviteForm,
@@ -56,7 +57,12 @@ def member_list(request):
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_manage": has_capability(request.user, Capability.MANAGE_MEMBERS),
+    }
     template = (
         "members/_member_table.html" if wants_fragment(request) else "members/member_list.html"
     )
@@ -79,6 +85,7 @@ def member_detail(request, pk):
             "subscriptions": subscriptions,
             "service_requests": service_requests,
             "perimeter_size": selectors.member_perimeter(member).count(),
+            "can_manage": has_capability(request.user, Capability.MANAGE_MEMBERS),
         },
     )
 
@@ -120,7 +127,7 @@ def establishment_create(request):
 @require_http_methods(["GET", "POST"])
 def membership_create(request, pk):
     member = get_object_or_404(Member, pk=pk)
-    form = MembershipForm(request.POST or None, request.FILES or None)
+    form = MembershipForm(request.POST or None, request.FILES or None, member=member)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -139,7 +146,7 @@ def membership_create(request, pk):
                         member=member,
                         reference=data["agreement_reference"],
                         signed_on=data["agreement_signed_on"],
-                        third_party=data["agreement_third_party"],
+                        third_party=data.get("agreement_third_party"),
                         document=data["agreement_document"],
                     )
                 services.membership_create(
@@ -219,18 +226,33 @@ def agent_revoke(request, pk):
     return render(request, "members/agent_revoke.html", {"access": access})
 
 
-def document_response(document) -> FileResponse:
-    """A stored délibération or convention, downloaded as an attachment."""
+def document_response(document, name: str) -> FileResponse:
+    """A stored délibération or convention, downloaded as a PDF with a readable name."""
     if not document:
         raise Http404
-    return FileResponse(document.open("rb"), as_attachment=True, filename=document.name)
+    return FileResponse(
+        document.open("rb"),
+        as_attachment=True,
+        filename=f"{slugify(name)}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def decision_file_name(decision: Decision) -> str:
+    return f"deliberation {decision.member or ''} {decision.number} {decision.date:%Y-%m-%d}"
+
+
+def agreement_file_name(agreement: Agreement) -> str:
+    return f"convention {agreement.member} {agreement.reference}"
 
 
 @operator_required(model=Decision)
 def decision_document(request, pk):
-    return document_response(get_object_or_404(Decision, pk=pk).document)
+    decision = get_object_or_404(Decision.objects.select_related("member"), pk=pk)
+    return document_response(decision.document, decision_file_name(decision))
 
 
 @operator_required(model=Agreement)
 def agreement_document(request, pk):
-    return document_response(get_object_or_404(Agreement, pk=pk).document)
+    agreement = get_object_or_404(Agreement.objects.select_related("member"), pk=pk)
+    return document_response(agreement.document, agreement_file_name(agreement))

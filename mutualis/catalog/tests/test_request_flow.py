@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from mutualis.catalog.models import RequestStatus, ServiceStatus
 from mutualis.catalog.services import (
@@ -17,6 +18,8 @@ from mutualis.members.tests.factories import AgentAccessFactory
 
 pytestmark = pytest.mark.django_db
 
+NEXT_YEAR = dt.date(timezone.localdate().year + 1, 1, 1)
+
 
 def test_request_then_approval_creates_a_dated_subscription(client):
     access = AgentAccessFactory()
@@ -24,7 +27,7 @@ def test_request_then_approval_creates_a_dated_subscription(client):
     client.force_login(access.user)
     response = client.post(
         f"/mon-espace/{member.pk}/catalogue/{service.pk}/demande/",
-        {"desired_start_date": "2027-01-01", "scope": "self", "message": "Merci"},
+        {"desired_start_date": NEXT_YEAR.isoformat(), "message": "Merci"},
     )
     service_request = member.service_requests.get()
     assert response.status_code == 302
@@ -37,7 +40,7 @@ def test_request_then_approval_creates_a_dated_subscription(client):
     assert response.status_code == 302
     service_request.refresh_from_db()
     assert service_request.status == RequestStatus.APPROVED
-    assert service_request.subscription.start_date == dt.date(2027, 1, 1)
+    assert service_request.subscription.start_date == NEXT_YEAR
     assert member.subscriptions.get().service == service
 
 
@@ -96,7 +99,7 @@ def test_closed_or_ineligible_services_cannot_be_requested():
                 member=access.member,
                 service=service,
                 requested_by=access.user,
-                desired_start_date=dt.date(2027, 1, 1),
+                desired_start_date=NEXT_YEAR,
             )
 
 
@@ -107,5 +110,29 @@ def test_a_second_pending_request_for_the_same_service_is_refused():
             member=service_request.member,
             service=service_request.service,
             requested_by=service_request.requested_by,
-            desired_start_date=dt.date(2027, 1, 1),
+            desired_start_date=NEXT_YEAR,
         )
+
+
+def test_a_start_date_in_the_past_is_refused(client):
+    access = AgentAccessFactory()
+    service = ServiceFactory()
+    client.force_login(access.user)
+    response = client.post(
+        f"/mon-espace/{access.member_id}/catalogue/{service.pk}/demande/",
+        {"desired_start_date": "2020-01-01"},
+    )
+    assert response.status_code == 200
+    assert "ne peut pas être passée" in response.content.decode()
+    assert not access.member.service_requests.exists()
+
+
+def test_a_future_subscription_shows_as_subscribed_in_the_catalogue(client):
+    from mutualis.catalog.tests.factories import SubscriptionFactory
+
+    access = AgentAccessFactory()
+    subscription = SubscriptionFactory(member=access.member, start_date=NEXT_YEAR)
+    client.force_login(access.user)
+    page = client.get(f"/mon-espace/{access.member_id}/catalogue/").content.decode()
+    assert f"Souscrit à partir du {NEXT_YEAR:%d/%m/%Y}" in page
+    assert f"/catalogue/{subscription.service_id}/demande/" not in page

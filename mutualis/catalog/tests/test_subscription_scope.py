@@ -61,3 +61,13 @@ def test_overlapping_subscriptions_to_one_service_are_refused():
     subscription_create(member=member, service=service, start_date=dt.date(2025, 1, 1))
     with pytest.raises(ValidationError):
         subscription_create(member=member, service=service, start_date=dt.date(2026, 1, 1))
+
+
+def test_chosen_establishments_scope_needs_establishments():
+    with pytest.raises(ValidationError):
+        subscription_create(
+            member=EpciMemberFactory(),
+            service=ServiceFactory(),
+            start_date=dt.date(2025, 1, 1),
+            scope=SubscriptionScope.WITH_ESTABLISHMENTS,
+        )
