@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import TimeStampedModel
+from mutualis.core.text import normalize_name
 from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.territory.models import Commune, Departement, Epci
 
@@ -45,6 +46,7 @@ class Member(TimeStampedModel):
         _("type d'établissement"), max_length=20, choices=EstablishmentKind.choices, blank=True
     )
     name = models.CharField(_("nom"), max_length=200)
+    search_name = models.CharField(_("nom normalisé"), max_length=200, blank=True, editable=False)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
     insee_code = models.CharField(_("code INSEE"), max_length=5, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
@@ -89,10 +91,17 @@ class Member(TimeStampedModel):
                 fields=["siren"], condition=~Q(siren=""), name="member_unique_siren"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "name"])]
+        indexes = [models.Index(fields=["kind", "name"]), models.Index(fields=["search_name"])]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
 
 class Decision(TimeStampedModel):

@@ -3,12 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.core.text import normalize_name
 from mutualis.members.models import Member, MemberKind, Membership
-from mutualis.territory.models import Commune
+from mutualis.territory.models import Commune, Departement
 
 
 def active_membership_exists(day: dt.date | None = None) -> Exists:
@@ -31,7 +33,10 @@ def member_list(
         .annotate(is_member=active_membership_exists())
     )
     if search:
-        members = members.filter(Q(name__icontains=search) | Q(siren=search) | Q(insee_code=search))
+        code = "".join(search.split()).upper()
+        members = members.filter(
+            Q(search_name__contains=normalize_name(search)) | Q(siren=code) | Q(insee_code=code)
+        )
     if kind:
         members = members.filter(kind=kind)
     if departement:
@@ -42,7 +47,7 @@ def member_list(
         members = members.filter(is_member=True)
     elif status == "not_member":
         members = members.filter(is_member=False)
-    return members.order_by("name", "pk")
+    return members.order_by("search_name", "pk")
 
 
 def member_detail(*, user, pk: int) -> Member:
@@ -88,9 +93,16 @@ class Coverage:
 
 
 def perimeter_departement_ids() -> list[int]:
-    """The operator's territory: départements holding at least one member."""
+    """The operator's territory: the départements of the OPERATOR_DEPARTEMENTS setting, or by
+    default those where it has at least one adherent (a member with a running membership)."""
+    codes = settings.OPERATOR_DEPARTEMENTS
+    if codes:
+        return list(
+            Departement.objects.filter(code__in=codes).order_by("pk").values_list("pk", flat=True)
+        )
     return list(
-        Member.objects.exclude(departement=None)
+        Member.objects.filter(active_membership_exists())
+        .exclude(departement=None)
         .values_list("departement_id", flat=True)
         .distinct()
         .order_by("departement_id")

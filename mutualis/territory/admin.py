@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
+from mutualis.core.text import normalize_name
 from mutualis.territory.models import Commune, Departement, Epci, Region
-from mutualis.territory.sources import normalize_name
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

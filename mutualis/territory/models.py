@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.territory.sources import normalize_name
+from mutualis.core.text import normalize_name
 
 
 class Region(models.Model):

@@ -6,8 +6,8 @@ import re
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
+from mutualis.core.text import normalize_name
 from mutualis.territory.models import Commune, Departement, Epci, Region
-from mutualis.territory.sources import normalize_name
 
 _INSEE_CODE = re.compile(r"^(\d[\dAB]\d{3})$", flags=re.IGNORECASE)
 _SIREN = re.compile(r"^\d{9}$")

@@ -17,8 +17,9 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 
+from mutualis.core.text import normalize_name
 from mutualis.territory.models import Commune, Departement, Epci, Region
-from mutualis.territory.sources import TerritoryData, normalize_name, read_derived
+from mutualis.territory.sources import TerritoryData, read_derived
 
 # progress(label, done, total): called after each processed chunk of a kind.
 Progress = Callable[[str, int, int], None]

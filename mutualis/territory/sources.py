@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import tarfile
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,20 +84,6 @@ class TerritoryData:
 
     def counts(self) -> dict[str, int]:
         return {kind: len(getattr(self, kind)) for kind in FILES}
-
-
-def normalize_name(value: str) -> str:
-    """Lower-case, accent-free, punctuation-free form of a name, for searching.
-
-    >>> normalize_name("Saint-Émilion")
-    'saint emilion'
-    >>> normalize_name("L'Haÿ-les-Roses Œuvre")
-    'l hay les roses oeuvre'
-    """
-    value = value.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", value)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", bare).split())
 
 
 # --- Derivation from the package's JSON files ---------------------------------------------

@@ -196,3 +196,5 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mutualis@localhost")
 
 # The operator running this instance.
 OPERATOR_NAME = env_str("OPERATOR_NAME", "Opérateur public de services numériques")
+# Its territory (département codes), for coverage figures; by default where its adherents are.
+OPERATOR_DEPARTEMENTS = env_list("OPERATOR_DEPARTEMENTS", [])

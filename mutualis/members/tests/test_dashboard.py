@@ -73,3 +73,28 @@ def test_member_list_filters_by_epci_and_status(client):
         "/operateur/membres/", {"epci": epci.territory_epci.siren, "status": "member"}
     )
     assert list(response.context["page"]) == [inside]
+
+
+@pytest.mark.parametrize("typed", ["saint emilion", "SAINT-ÉMILION", "emilion", "33 394"])
+def test_member_search_ignores_accents_case_and_hyphens(client, typed):
+    emilion = MemberFactory(
+        commune=CommuneFactory(name="Saint-Émilion", insee_code="33394"), name="Saint-Émilion"
+    )
+    MemberFactory(commune=CommuneFactory(name="Arès"), name="Arès")
+    client.force_login(UserFactory(manager=True))
+    found = list(client.get("/operateur/membres/", {"q": typed}).context["page"])
+    assert found == [emilion]
+
+
+def test_a_member_outside_the_territory_does_not_change_coverage(settings):
+    from mutualis.members.tests.factories import DepartementFactory
+
+    inside = MembershipFactory().member
+    dordogne = DepartementFactory(code="24", name="Dordogne")
+    MemberFactory(commune=CommuneFactory(departement=dordogne))  # not an adherent
+    communes, _, _ = territory_coverage()[0]
+    assert communes.total == 1
+    settings.OPERATOR_DEPARTEMENTS = ["33", "24"]
+    communes, _, _ = territory_coverage()[0]
+    assert communes.total == 2
+    assert inside.departement.code == "33"

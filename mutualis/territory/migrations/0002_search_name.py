@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from mutualis.territory.sources import normalize_name
+from mutualis.core.text import normalize_name
 
 
 def fill_search_names(apps, schema_editor):

@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 
+from mutualis.core.text import normalize_name
 from mutualis.territory.sources import (
     CommuneRow,
     EpciRow,
     SourceError,
     derive,
-    normalize_name,
     package_version,
     package_vintage,
     read_derived,
