@@ -148,7 +148,7 @@ def data() -> Pages:
         password=PASSWORD,
         first_name="Claire",
         last_name="Martin",
-        operator_role=OperatorRole.MANAGER,
+        operator_role=OperatorRole.ADMINISTRATOR,
     )
     agent = User.objects.create_user(
         "secretaire", password=PASSWORD, first_name="Sophie", last_name="Durand"
@@ -239,6 +239,18 @@ OPERATOR_PAGES = {
     "member-add-territory": lambda d: reverse("members:member_add_territory"),
     "establishment-form": lambda d: reverse("members:establishment_create"),
     "imports": lambda d: reverse("imports:job_list"),
+    "billing": lambda d: reverse("billing:index"),
+    "tariffs": lambda d: reverse("billing:tariff_list"),
+    "tariff-form": lambda d: reverse("billing:tariff_create"),
+    "runs": lambda d: reverse("billing:run_list"),
+    "invoices": lambda d: reverse("billing:invoice_list"),
+    "receivables": lambda d: reverse("billing:receivables"),
+    "usage": lambda d: reverse("metering:usage_list"),
+    "usage-form": lambda d: reverse("metering:usage_create"),
+    "purchasing": lambda d: reverse("purchasing:index"),
+    "campaign-form": lambda d: reverse("purchasing:campaign_create"),
+    "staffing": lambda d: reverse("staffing:index"),
+    "staffing-planning": lambda d: reverse("staffing:planning"),
     "request-detail": lambda d: reverse(
         "catalog:request_detail", kwargs={"pk": d.service_request.pk}
     ),
@@ -263,6 +275,16 @@ AGENT_PAGES = {
     "request-detail": lambda d: reverse(
         "portal_request_detail",
         kwargs={"member_pk": d.commune_member.pk, "pk": d.service_request.pk},
+    ),
+    "invoices": lambda d: reverse(
+        "billing_portal:invoices", kwargs={"member_pk": d.commune_member.pk}
+    ),
+    "usage": lambda d: reverse("billing_portal:usage", kwargs={"member_pk": d.commune_member.pk}),
+    "purchasing": lambda d: reverse(
+        "purchasing_portal:campaigns", kwargs={"member_pk": d.commune_member.pk}
+    ),
+    "staffing": lambda d: reverse(
+        "staffing_portal:index", kwargs={"member_pk": d.commune_member.pk}
     ),
 }
 
