@@ -12,16 +12,27 @@ from mutualis.catalog.forms import ServiceRequestForm
 from mutualis.catalog.models import RequestStatus, Service, ServiceRequest, ServiceStatus
 from mutualis.core.access import authenticated, member_required
 from mutualis.core.forms import add_validation_error
-from mutualis.members.models import Agreement, Decision, Member
+from mutualis.members.models import Agreement, Decision, Member, MemberKind
 from mutualis.members.views import agreement_file_name, decision_file_name, document_response
+
+KIND_ORDER = ["region", "departement", "epci", "commune", "establishment", "other"]
 
 
 @authenticated
 def portal(request):
-    members = list(Member.objects.visible_to(request.user).order_by("name")[:200])
+    """The agent's collectivités, grouped by kind: an EPCI agent finds its EPCI first."""
+    members = list(Member.objects.visible_to(request.user).order_by("search_name", "pk")[:500])
     if len(members) == 1:
         return redirect("portal_member", member_pk=members[0].pk)
-    return render(request, "catalog/portal/index.html", {"members": members})
+    groups = [
+        (label, [m for m in members if m.kind == kind])
+        for kind, label in sorted(MemberKind.choices, key=lambda c: KIND_ORDER.index(c[0]))
+    ]
+    return render(
+        request,
+        "catalog/portal/index.html",
+        {"members": members, "groups": [(label, items) for label, items in groups if items]},
+    )
 
 
 @member_required()

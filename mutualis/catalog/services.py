@@ -14,6 +14,7 @@ from mutualis.catalog.models import (
     Subscription,
     SubscriptionScope,
 )
+from mutualis.core.tasks import notify_on_commit
 from mutualis.members.models import Member, MemberKind
 
 
@@ -150,6 +151,19 @@ def service_request_approve(
     locked.subscription = subscription
     locked.save()
     service_request.refresh_from_db()
+    _notify_decision(
+        locked,
+        _("Votre demande « %(service)s » est acceptée") % {"service": locked.service.name},
+        _(
+            "Bonjour,\n\nLa demande de %(member)s pour le service « %(service)s » est acceptée. "
+            "Le service démarre le %(start)s.\n\nRetrouvez-la dans Mon espace."
+        )
+        % {
+            "member": locked.member.name,
+            "service": locked.service.name,
+            "start": subscription.start_date.strftime("%d/%m/%Y"),
+        },
+    )
     return subscription
 
 
@@ -164,6 +178,19 @@ def service_request_refuse(*, service_request: ServiceRequest, decided_by, reaso
     locked.decision_reason = reason
     locked.save()
     service_request.refresh_from_db()
+    _notify_decision(
+        locked,
+        _("Votre demande « %(service)s » n'est pas acceptée") % {"service": locked.service.name},
+        _(
+            "Bonjour,\n\nLa demande de %(member)s pour le service « %(service)s » n'est pas "
+            "acceptée, pour ce motif :\n\n%(reason)s\n\nRetrouvez-la dans Mon espace."
+        )
+        % {"member": locked.member.name, "service": locked.service.name, "reason": reason},
+    )
+
+
+def _notify_decision(service_request: ServiceRequest, subject: str, body: str) -> None:
+    notify_on_commit(subject, body, [service_request.requested_by.email])
 
 
 @transaction.atomic

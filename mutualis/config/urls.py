@@ -4,13 +4,18 @@ from django.urls import include, path
 
 from mutualis.core import views as core_views
 from mutualis.core.access import public
+from mutualis.core.forms import LoginForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
     path(
         "connexion/",
-        public(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        public(
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=LoginForm
+            )
+        ),
         name="login",
     ),
     path("deconnexion/", public(auth_views.LogoutView.as_view()), name="logout"),

@@ -1,4 +1,7 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_validation_error(form, error: ValidationError) -> None:
@@ -8,3 +11,18 @@ def add_validation_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, in the words of the login page; agents log in with their email."""
+
+    username = forms.CharField(label=_("Identifiant ou adresse électronique"), max_length=254)
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Identifiant ou mot de passe incorrect."),
+    }
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        # Invited agents' identifiers are their addresses, stored in lower case.
+        return username.lower() if "@" in username else username

@@ -136,3 +136,17 @@ def test_a_future_subscription_shows_as_subscribed_in_the_catalogue(client):
     page = client.get(f"/mon-espace/{access.member_id}/catalogue/").content.decode()
     assert f"Souscrit à partir du {NEXT_YEAR:%d/%m/%Y}" in page
     assert f"/catalogue/{subscription.service_id}/demande/" not in page
+
+
+def test_the_agent_is_told_of_the_decision_by_email(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    service_request = ServiceRequestFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        service_request_refuse(
+            service_request=service_request,
+            decided_by=UserFactory(manager=True),
+            reason="Réservé aux EPCI",
+        )
+    assert [m.to for m in mail.outbox] == [[service_request.requested_by.email]]
+    assert "Réservé aux EPCI" in mail.outbox[0].body
