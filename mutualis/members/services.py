@@ -310,9 +310,9 @@ def agent_invite(
             # Django sends reset links only to accounts with a usable password: the new
             # account gets its first link directly.
             form.send_mail(
-                "registration/password_reset_subject.txt",
-                "registration/password_reset_email.html",
-                _invitation_context(user, domain, use_https),
+                "members/email/invitation_subject.txt",
+                "members/email/invitation.txt",
+                {**_invitation_context(user, domain, use_https), "member": member.name},
                 None,
                 email,
             )
@@ -326,7 +326,10 @@ def _invitation_context(user, domain: str, use_https: bool) -> dict:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    from django.conf import settings
+
     return {
+        "operator": settings.OPERATOR_NAME,
         "email": user.email,
         "domain": domain,
         "site_name": domain,

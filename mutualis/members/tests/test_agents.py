@@ -25,6 +25,7 @@ def test_a_new_agent_receives_a_link_and_sees_only_its_member(
         )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    assert member.name in mail.outbox[0].subject
     link = re.search(r"http://testserver(/connexion/mot-de-passe/\S+/)", mail.outbox[0].body)
     agent = Client()
     form_url = agent.get(link.group(1), follow=True).redirect_chain[-1][0]
