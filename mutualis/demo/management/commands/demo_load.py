@@ -13,7 +13,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
-        for app in ("billing", "purchasing", "staffing"):
+        # Billing last: its run bills the days the staffing demo has posted as usage.
+        for app in ("purchasing", "staffing", "billing"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
