@@ -2,9 +2,15 @@
 
 import datetime as dt
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from mutualis.members.models import (
@@ -289,9 +295,6 @@ def agent_invite(
     A new account has no password: the agent receives a link to choose one. Returns the
     access and whether the account was created.
     """
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.forms import PasswordResetForm
-
     user_model = get_user_model()
     email = user_model.objects.normalize_email(email).lower()
     user = user_model.objects.filter(email__iexact=email).first()
@@ -322,12 +325,6 @@ def agent_invite(
 
 
 def _invitation_context(user, domain: str, use_https: bool) -> dict:
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    from django.conf import settings
-
     return {
         "operator": settings.OPERATOR_NAME,
         "email": user.email,
