@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service
 from mutualis.core.models import TimeStampedModel
+from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.members.models import Decision, Member
 
 
@@ -229,13 +230,7 @@ class ImmutableError(Exception):
     """An issued document cannot be changed or deleted: issue a correction instead."""
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from mutualis.members.access import visible_member_ids
-
-        ids = visible_member_ids(user)
-        return self if ids is None else self.filter(member_id__in=ids)
-
+class InvoiceQuerySet(MemberOwnedQuerySet):
     def update(self, **kwargs):
         raise ImmutableError("issued invoices are never updated")
 

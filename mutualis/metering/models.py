@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service
 from mutualis.core.models import TimeStampedModel
+from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.members.models import Member
 
 
@@ -32,13 +33,7 @@ class UsageSource(models.TextChoices):
     PURCHASING = "purchasing", _("Achats groupés")
 
 
-class UsageRecordQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from mutualis.members.access import visible_member_ids
-
-        ids = visible_member_ids(user)
-        return self if ids is None else self.filter(member_id__in=ids)
-
+class UsageRecordQuerySet(MemberOwnedQuerySet):
     def for_year(self, year: int):
         return self.filter(year=year)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service
 from mutualis.core.models import TimeStampedModel
+from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.members.models import Decision, Member
 from mutualis.staffing import calendar as cal
 
@@ -66,14 +67,6 @@ DAYS = Case(
     default=Value(Decimal("0.5")),
     output_field=models.DecimalField(max_digits=6, decimal_places=1),
 )
-
-
-class MemberScopedQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from mutualis.members.access import visible_member_ids
-
-        ids = visible_member_ids(user)
-        return self if ids is None else self.filter(member_id__in=ids)
 
 
 class Technician(TimeStampedModel):
@@ -143,7 +136,7 @@ class StaffingAgreement(TimeStampedModel):
         Technician, verbose_name=_("techniciens affectés"), related_name="agreements"
     )
 
-    objects = MemberScopedQuerySet.as_manager()
+    objects = MemberOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("convention de mise à disposition")
@@ -202,7 +195,7 @@ class PlannedDay(TimeStampedModel):
     half = models.CharField(_("durée"), max_length=4, choices=Half.choices, default=Half.FULL)
     note = models.CharField(_("objet"), max_length=300, blank=True)
 
-    objects = MemberScopedQuerySet.as_manager()
+    objects = MemberOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("journée planifiée")
@@ -267,7 +260,7 @@ class WorkLogEntry(TimeStampedModel):
     )
     acknowledged_at = models.DateTimeField(_("visé le"), null=True, blank=True)
 
-    objects = MemberScopedQuerySet.as_manager()
+    objects = MemberOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("entrée du journal d'intervention")

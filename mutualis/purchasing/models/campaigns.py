@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service
 from mutualis.core.models import TimeStampedModel
+from mutualis.members.access import MemberOwnedQuerySet, visible_member_ids
 from mutualis.members.models import Member, MemberKind
 
 
@@ -27,16 +28,9 @@ class InvitationMode(models.TextChoices):
     CHOSEN = "chosen", _("Des membres choisis")
 
 
-def invited_member_ids(user):
-    """None for operator staff; else the ids of the members the user sees."""
-    from mutualis.members.access import visible_member_ids
-
-    return visible_member_ids(user)
-
-
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
-        ids = invited_member_ids(user)
+        ids = visible_member_ids(user)
         if ids is None:
             return self
         invited = Invitation.objects.filter(member_id__in=ids).values("campaign_id")
@@ -214,11 +208,7 @@ class Lot(TimeStampedModel):
         return f"{self.number}. {self.name}"
 
 
-class InvitationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        ids = invited_member_ids(user)
-        return self if ids is None else self.filter(member_id__in=ids)
-
+class InvitationQuerySet(MemberOwnedQuerySet):
     def participating(self):
         return self.filter(answered_at__isnull=False, withdrawn_at__isnull=True)
 

@@ -7,14 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import TimeStampedModel
+from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.members.models import Member
-from mutualis.purchasing.models.campaigns import Lot, invited_member_ids
-
-
-class MemberScopedQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        ids = invited_member_ids(user)
-        return self if ids is None else self.filter(member_id__in=ids)
+from mutualis.purchasing.models.campaigns import Lot
 
 
 class NeedSource(models.TextChoices):
@@ -49,7 +44,7 @@ class Need(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = MemberScopedQuerySet.as_manager()
+    objects = MemberOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("besoin")
@@ -79,7 +74,7 @@ class Order(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = MemberScopedQuerySet.as_manager()
+    objects = MemberOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commande")

@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import TimeStampedModel
-from mutualis.purchasing.models.campaigns import Campaign, CampaignStatus, Lot, invited_member_ids
+from mutualis.members.access import visible_member_ids
+from mutualis.purchasing.models.campaigns import Campaign, CampaignStatus, Lot
 
 siren_validator = RegexValidator(r"^\d{9}$", _("Un SIREN a 9 chiffres."))
 
@@ -46,7 +47,7 @@ class Criterion(TimeStampedModel):
 class OfferQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Operator staff see every offer; invited members see them once the lot is awarded."""
-        ids = invited_member_ids(user)
+        ids = visible_member_ids(user)
         if ids is None:
             return self
         return self.filter(
