@@ -1,20 +1,22 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from mutualis.catalog import services
-from mutualis.catalog.models import Service, ServiceRequest, Subscription
-from mutualis.core.api import ReadOrCapability
+from mutualis.catalog.models import Service, ServiceRequest, ServiceStatus, Subscription
+from mutualis.core.api import (
+    MEMBER_PARAMETER,
+    MemberFilterMixin,
+    ReadOrCapability,
+    drf_validation_error,
+    is_operator,
+)
 from mutualis.core.roles import Capability, has_capability
 from mutualis.members.models import Member
-
-
-def _drf_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -71,14 +73,29 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class ServiceViewSet(viewsets.ModelViewSet):
-    queryset = Service.objects.order_by("name")
+    """The catalogue: operator staff see it all; agents see the offered services open to
+    their collectivités."""
+
     serializer_class = ServiceSerializer
     permission_classes = [ReadOrCapability]
     write_capability = Capability.MANAGE_CATALOG
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def get_queryset(self):
+        services = Service.objects.order_by("name")
+        if is_operator(self.request.user):
+            return services
+        members = list(Member.objects.visible_to(self.request.user))
+        open_ids = [
+            s.pk
+            for s in services.filter(status=ServiceStatus.OFFERED)
+            if any(s.is_open_to(m) for m in members)
+        ]
+        return services.filter(pk__in=open_ids)
 
-class SubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
+
+@extend_schema_view(list=extend_schema(parameters=[MEMBER_PARAMETER]))
+class SubscriptionViewSet(MemberFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SubscriptionSerializer
     permission_classes = [ReadOrCapability]
 
@@ -90,7 +107,9 @@ class SubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(list=extend_schema(parameters=[MEMBER_PARAMETER]))
 class ServiceRequestViewSet(
+    MemberFilterMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -118,7 +137,7 @@ class ServiceRequestViewSet(
                 message=data.get("message", ""),
             )
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise drf_validation_error(error) from error
 
     def _decide(self, request, pk, approve: bool):
         if not has_capability(request.user, Capability.DECIDE_REQUESTS):
@@ -140,7 +159,7 @@ class ServiceRequestViewSet(
                     reason=decision.validated_data.get("reason", ""),
                 )
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise drf_validation_error(error) from error
         return Response(self.get_serializer(service_request).data, status=status.HTTP_200_OK)
 
     @extend_schema(request=DecisionSerializer, responses=ServiceRequestSerializer)

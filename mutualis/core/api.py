@@ -1,6 +1,11 @@
 """Shared pieces of the JSON API: permissions that follow the operator roles."""
 
-from rest_framework import permissions
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, permissions
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from mutualis.core.roles import Capability, has_capability
 
@@ -18,5 +23,39 @@ class ReadOrCapability(permissions.BasePermission):
         return capability is not None and has_capability(request.user, capability)
 
 
+class MemberFilterMixin:
+    """`?member=<id>` narrows a list to one member (among those the user may see)."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        member = self.request.query_params.get("member")
+        if member is not None:
+            if not member.isdigit():
+                raise exceptions.ValidationError({"member": _("Un numéro de membre est attendu.")})
+            queryset = queryset.filter(member_id=int(member))
+        return queryset
+
+
+MEMBER_PARAMETER = OpenApiParameter(
+    "member", int, description="Numéro du membre (Mutualis) pour ne lister que ses données."
+)
+
+
 def is_operator(user) -> bool:
     return has_capability(user, Capability.VIEW_ALL)
+
+
+def drf_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's refusal as a 400 answer: by field, or under `non_field_errors`."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with Django's refusals as 400 and a French « not found »."""
+    if isinstance(exc, DjangoValidationError):
+        exc = drf_validation_error(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Introuvable, ou hors de vos collectivités."))
+    return drf_exception_handler(exc, context)

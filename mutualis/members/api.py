@@ -1,6 +1,7 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from mutualis.core.api import ReadOrCapability
+from mutualis.core.api import MEMBER_PARAMETER, MemberFilterMixin, ReadOrCapability
 from mutualis.members.models import Member, Membership
 
 
@@ -44,7 +45,8 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[MEMBER_PARAMETER]))
+class MembershipViewSet(MemberFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MembershipSerializer
     permission_classes = [ReadOrCapability]
 

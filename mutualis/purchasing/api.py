@@ -5,20 +5,15 @@ everything and write with MANAGE_MEMBERS."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 
-from mutualis.core.api import ReadOrCapability, is_operator
+from mutualis.core.api import ReadOrCapability, drf_validation_error, is_operator
 from mutualis.core.roles import Capability
 from mutualis.members.models import Member
 from mutualis.purchasing.models import Campaign, Lot, Need, NeedSource, Offer, Order
 from mutualis.purchasing.services.campaigns import campaign_create, lot_create
 from mutualis.purchasing.services.needs import NeedEntry, needs_set
 from mutualis.purchasing.services.orders import order_create
-
-
-def _drf_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -115,7 +110,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 created_by=self.request.user, **serializer.validated_data
             )
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise drf_validation_error(error) from error
 
 
 class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -130,7 +125,7 @@ class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             serializer.instance = lot_create(**serializer.validated_data)
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise drf_validation_error(error) from error
 
 
 class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -164,7 +159,7 @@ class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 source=NeedSource.API if is_operator(self.request.user) else NeedSource.PORTAL,
             )
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise drf_validation_error(error) from error
         serializer.instance = Need.objects.filter(lot=lot, member=member).first()
 
 
@@ -207,4 +202,4 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 entered_by=self.request.user,
             )
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise drf_validation_error(error) from error

@@ -5,16 +5,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from mutualis.core.api import ReadOrCapability
+from mutualis.core.api import ReadOrCapability, drf_validation_error
 from mutualis.staffing import perms, services
 from mutualis.staffing.models import PlannedDay, StaffingAgreement, Technician, WorkLogEntry
-
-
-def _drf_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 class StaffingAgreementSerializer(serializers.ModelSerializer):
@@ -85,7 +81,7 @@ class PlannedDayViewSet(viewsets.ReadOnlyModelViewSet):
                 try:
                     days = days.filter(**{lookup: value})
                 except DjangoValidationError as error:
-                    raise _drf_error(error) from error
+                    raise drf_validation_error(error) from error
         return days
 
 
@@ -115,7 +111,7 @@ class WorkLogEntryViewSet(
         try:
             serializer.instance = services.work_log_create(logged_by=self.request.user, **data)
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise drf_validation_error(error) from error
 
     @extend_schema(request=None, responses=WorkLogEntrySerializer)
     @action(detail=True, methods=["post"])
