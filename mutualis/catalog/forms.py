@@ -21,6 +21,16 @@ class ServiceForm(forms.ModelForm):
         help_text=_("Aucun coché : tous les types de membres."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.subscriptions.exists():
+            # Imports name the service by its code, and usage is counted in its unit.
+            for name in ("code", "unit"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Non modifiable : des membres souscrivent à ce service."
+                )
+
     def clean(self):
         data = super().clean()
         if (

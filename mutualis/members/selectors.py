@@ -80,6 +80,7 @@ class Coverage:
     covered: int
     population_total: int
     population_covered: int
+    epci_siren: str = ""
 
     @property
     def share(self) -> float:
@@ -137,15 +138,17 @@ def territory_coverage(day: dt.date | None = None) -> tuple[list[Coverage], list
         ).values_list("territory_epci_id", flat=True)
     )
     communes = Commune.objects.filter(departement_id__in=departements).values_list(
-        "pk", "population", "epci_id", "epci__name"
+        "pk", "population", "epci_id", "epci__name", "epci__siren"
     )
     per_epci: dict[int | None, Coverage] = {}
     epci_population: dict[int, int] = {}
     total = Coverage(_("Communes"), 0, 0, 0, 0)
-    for pk, population, epci_id, epci_name in communes:
+    for pk, population, epci_id, epci_name, epci_siren in communes:
         row = per_epci.get(epci_id)
         if row is None:
-            row = per_epci[epci_id] = Coverage(epci_name or _("Communes hors EPCI"), 0, 0, 0, 0)
+            row = per_epci[epci_id] = Coverage(
+                epci_name or _("Communes hors EPCI"), 0, 0, 0, 0, epci_siren or ""
+            )
         is_member = pk in member_commune_ids
         for target in (row, total):
             target.total += 1
