@@ -65,58 +65,54 @@ def rebill_lines(
         return pl.DataFrame()
     exempt_member = np.zeros(m.size, dtype=np.bool_)
     exempt_member[consumer[exempt >= 0]] = True
-    keys = rebill.to_numpy()[rows].astype(str)
-    frame = pl.DataFrame(
-        {
-            "epci": payer[rows],
-            "key": keys,
-            "target": target[rows],
-            "amount": np.asarray(amount, dtype=np.int64)[rows],
-        }
-    )
-    group_total = frame.group_by("epci").agg(
-        pl.col("amount").sum().alias("total"), pl.col("key").first()
-    )
-    per_target = frame.group_by("epci", "target").agg(pl.col("amount").sum().alias("own"))
-    kept = ~exempt_member[per_target["target"].to_numpy()]
-    per_target = per_target.filter(pl.Series(kept)).join(group_total, on="epci")
-    per_target = per_target.sort("epci", "target")
-    if per_target.height == 0:
+    # Rows by (EPCI, target), stable: an EPCI's key is the one of its first line.
+    order = np.lexsort((target[rows], payer[rows]))
+    epci_of, target_of = payer[rows][order], target[rows][order]
+    amount_of = np.asarray(amount, dtype=np.int64)[rows][order]
+    new_epci = np.r_[True, epci_of[1:] != epci_of[:-1]]
+    epci_starts = np.flatnonzero(new_epci)
+    epci_total = np.add.reduceat(amount_of, epci_starts)
+    epci_key_row = rows[np.minimum.reduceat(order, epci_starts)]
+    pair_starts = np.flatnonzero(new_epci | np.r_[True, target_of[1:] != target_of[:-1]])
+    own = np.add.reduceat(amount_of, pair_starts)
+    group = (np.cumsum(new_epci) - 1)[pair_starts]
+    epci, tgt = epci_of[pair_starts], target_of[pair_starts]
+    kept = ~exempt_member[tgt]
+    if not kept.any():
         return pl.DataFrame()
-    epci = per_target["epci"].to_numpy()
-    tgt = per_target["target"].to_numpy()
-    key = per_target["key"].to_numpy().astype(str)
-    own = per_target["own"].to_numpy()
-    total = per_target["total"].to_numpy()
+    epci, tgt, own, group = epci[kept], tgt[kept], own[kept], group[kept]
+    total = epci_total[group]
+    key = rebill.gather(epci_key_row[group])
     population = m.population[tgt]
-    pop_sum = pl.DataFrame({"epci": epci, "p": population}).group_by("epci", maintain_order=True)
-    has_pop = np.repeat(
-        pop_sum.agg(pl.col("p").sum())["p"].to_numpy() > 0,
-        np.diff(np.r_[np.flatnonzero(np.r_[True, epci[1:] != epci[:-1]]), epci.shape[0]]),
-    )
-    by_population = (key == RebillKey.POPULATION.value) & has_pop
+    starts = np.flatnonzero(np.r_[True, epci[1:] != epci[:-1]])
+    sizes = np.diff(np.r_[starts, epci.shape[0]])
+    has_pop = np.repeat(np.add.reduceat(population, starts) > 0, sizes)
+    by_population = (key == RebillKey.POPULATION.value).to_numpy() & has_pop
     weights = np.where(by_population, population, 1).astype(np.int64)
     split = grouped_largest_remainder(total, weights, epci, tgt)
-    shares = np.where(key == RebillKey.USAGE.value, own, split)
+    shares = np.where((key == RebillKey.USAGE.value).to_numpy(), own, split)
+    n = tgt.shape[0]
     ids = m.frame["id"]
-    names = m.frame["name"]
-    count = pl.Series(epci).value_counts(sort=False)
-    counts = dict(zip(count[:, 0].to_list(), count[:, 1].to_list(), strict=True))
+    detail = pl.concat_str(
+        [
+            pl.lit(key),
+            pl.lit(pl.Series(total, dtype=pl.Int64)).cast(pl.String),
+            pl.lit(pl.Series(np.repeat(sizes, sizes), dtype=pl.Int64)).cast(pl.String),
+        ],
+        separator=":",
+    )
     return pl.DataFrame(
         {
-            "service": tariff.service,
-            "year": tariff.year,
-            "member_id": ids[tgt],
-            "member_name": names[tgt],
-            "kind": "commune",
-            "payer_id": ids[tgt],
-            "issuer_id": ids[epci],
-            "rule": "refacturation",
+            "service": pl.Series([tariff.service], dtype=pl.String).new_from_index(0, n),
+            "year": pl.Series([tariff.year], dtype=pl.Int32).new_from_index(0, n),
+            "member_id": ids.gather(tgt),
+            "member_name": m.frame["name"].gather(tgt),
+            "kind": pl.Series(["commune"], dtype=pl.String).new_from_index(0, n),
+            "payer_id": ids.gather(tgt),
+            "issuer_id": ids.gather(epci),
+            "rule": pl.Series(["refacturation"], dtype=pl.String).new_from_index(0, n),
             "population": population,
-            "detail": [
-                f"{k}:{t}:{counts[e]}"
-                for k, t, e in zip(key.tolist(), total.tolist(), epci.tolist(), strict=True)
-            ],
+            "detail": pl.select(detail.alias("detail")).to_series(),
             "amount_cents": shares.astype(np.int64),
         }
-    ).with_columns(pl.col("year").cast(pl.Int32))
+    )
