@@ -89,7 +89,7 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
     )
     rows = list(
         subscriptions.order_by("pk").values_list(
-            "pk", "member_id", "service__code", "scope", "start_date", "end_date"
+            "pk", "member_id", "service__code", "scope", "start_date", "end_date", "rebill_key"
         )
     )
     covered: dict[int, list[str]] = {}
@@ -108,7 +108,7 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
             "start": [r[4] for r in rows],
             "end": [r[5] for r in rows],
             "establishments": [covered.get(r[0], []) for r in rows],
-            "rebill": [None for _r in rows],
+            "rebill": [r[6] or None for r in rows],
         },
         schema=SUBSCRIPTION_SCHEMA,
     )

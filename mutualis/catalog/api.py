@@ -43,6 +43,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
             "service",
             "scope",
             "covered_establishments",
+            "rebill_key",
             "start_date",
             "end_date",
         ]

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import (
+    RebillKey,
     Service,
     ServiceStatus,
     SubscriptionScope,
@@ -111,6 +112,11 @@ class SubscriptionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Seulement avec le périmètre « établissements choisis »."),
     )
+    rebill_key = forms.ChoiceField(
+        label=_("Refacturation aux communes"),
+        choices=[("", _("Aucune : l'EPCI garde la charge")), *RebillKey.choices],
+        required=False,
+    )
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +130,7 @@ class SubscriptionForm(forms.Form):
         else:
             self.fields["scope"].choices = [(SubscriptionScope.SELF, SubscriptionScope.SELF.label)]
             del self.fields["covered_establishments"]
+            del self.fields["rebill_key"]
 
 
 class SubscriptionEndForm(forms.Form):

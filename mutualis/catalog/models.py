@@ -105,6 +105,12 @@ class SubscriptionScope(models.TextChoices):
     )
 
 
+class RebillKey(models.TextChoices):
+    POPULATION = "population", _("Au prorata de la population")
+    USAGE = "usage", _("Au prorata des consommations")
+    EQUAL = "equal", _("À parts égales")
+
+
 class SubscriptionQuerySet(MemberOwnedQuerySet):
     def active_on(self, day):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
@@ -133,6 +139,13 @@ class Subscription(TimeStampedModel):
         verbose_name=_("établissements couverts"),
         blank=True,
         related_name="covering_subscriptions",
+    )
+    rebill_key = models.CharField(
+        _("refacturation aux communes"),
+        max_length=20,
+        choices=RebillKey.choices,
+        blank=True,
+        help_text=_("L'EPCI paie pour ses communes puis les refacture selon cette clé."),
     )
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"), null=True, blank=True)

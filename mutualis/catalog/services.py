@@ -48,6 +48,7 @@ def subscription_create(
     scope: str = SubscriptionScope.SELF,
     end_date: dt.date | None = None,
     covered_establishments=(),
+    rebill_key: str = "",
 ) -> Subscription:
     if not service.is_open_to(member):
         raise ValidationError(
@@ -56,11 +57,20 @@ def subscription_create(
     _check_scope(member, scope, covered_establishments)
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("La fin précède le début de la souscription.")})
+    if rebill_key and scope == SubscriptionScope.SELF:
+        raise ValidationError(
+            {"rebill_key": _("Seul un EPCI qui souscrit pour ses communes les refacture.")}
+        )
     overlapping = Subscription.objects.filter(member=member, service=service).active_on(start_date)
     if overlapping.exists():
         raise ValidationError(_("Ce membre souscrit déjà à ce service à cette date."))
     subscription = Subscription(
-        member=member, service=service, start_date=start_date, end_date=end_date, scope=scope
+        member=member,
+        service=service,
+        start_date=start_date,
+        end_date=end_date,
+        scope=scope,
+        rebill_key=rebill_key,
     )
     # The overlap check above covers the unique constraint: skip its extra query per row.
     subscription.full_clean(validate_unique=False, validate_constraints=False)
