@@ -2,11 +2,13 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 
 from mutualis.core.access import authenticated, public
-from mutualis.core.roles import Capability, has_capability
+from mutualis.core.roles import Capability, OperatorRole, has_capability
 
 
 @authenticated
 def home(request):
+    if request.user.operator_role == OperatorRole.TECHNICIAN:
+        return redirect("staffing:index")  # a technician's day starts with the planning
     if has_capability(request.user, Capability.VIEW_ALL):
         return redirect("members:dashboard")
     return redirect("portal")

@@ -104,3 +104,13 @@ def test_htmx_fragments_vary_on_the_htmx_header(client):
     assert "HX-Request" in whole["Vary"]
     assert b"<html" in whole.content and b"<html" not in fragment.content
     assert b"<html" in restored.content
+
+
+@pytest.mark.parametrize(
+    ("path", "section"),
+    [("/operateur/", "Tableau de bord"), ("/operateur/consommations/", "Facturation")],
+)
+def test_the_navigation_marks_the_current_section(client, path, section):
+    client.force_login(UserFactory(administrator=True))
+    items = client.get(path).context["nav_items"]
+    assert [item["label"] for item in items if item["current"]] == [section]
