@@ -4,11 +4,13 @@ everything and write with MANAGE_MEMBERS."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from rest_framework import mixins, serializers, viewsets
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from mutualis.core.api import ReadOrCapability, drf_validation_error, is_operator
-from mutualis.core.roles import Capability
+from mutualis.core.roles import Capability, has_capability
 from mutualis.members.models import Member
 from mutualis.purchasing.models import Campaign, Lot, Need, NeedSource, Offer, Order
 from mutualis.purchasing.services.campaigns import campaign_create, lot_create
@@ -57,11 +59,43 @@ class LotSerializer(serializers.ModelSerializer):
         read_only_fields = ["number", "awarded_offer", "awarded_unit_price", "award_decision"]
 
 
+def _not_found() -> exceptions.NotFound:
+    return exceptions.NotFound(_("Introuvable, ou hors de vos collectivités."))
+
+
 class NeedSerializer(serializers.ModelSerializer):
     class Meta:
         model = Need
         fields = ["id", "lot", "member", "quantity", "current_unit_price", "source", "updated_at"]
         read_only_fields = ["source", "updated_at"]
+
+    # Field validation runs before the (lot, member) uniqueness validator: a member or a lot
+    # out of the user's reach is « not found », never a uniqueness error that would reveal
+    # that the other member has a need.
+    def validate_member(self, member):
+        user = self.context["request"].user
+        if not Member.objects.visible_to(user).filter(pk=member.pk).exists():
+            raise _not_found()
+        return member
+
+    def validate_lot(self, lot):
+        user = self.context["request"].user
+        if not Lot.objects.visible_to(user).filter(pk=lot.pk).exists():
+            raise _not_found()
+        return lot
+
+
+class NeedUpdateSerializer(serializers.ModelSerializer):
+    """PATCH of an existing need: only its quantity and current unit price change."""
+
+    class Meta:
+        model = Need
+        fields = ["quantity", "current_unit_price"]
+
+    def validate_quantity(self, quantity):
+        if quantity is None or quantity <= 0:
+            raise serializers.ValidationError(_("La quantité doit être positive."))
+        return quantity
 
 
 class OfferSerializer(serializers.ModelSerializer):
@@ -128,39 +162,74 @@ class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise drf_validation_error(error) from error
 
 
-class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Agents send their own member's need for a lot (before the deadline); operator staff
-    may send late needs for any invited member."""
+class NeedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Agents send their own member's need for a lot, and correct its quantity or current
+    price with PATCH, until the deadline; operator staff who manage members may send late
+    needs for any invited member."""
 
     serializer_class = NeedSerializer
     permission_classes = [IsAuthenticated]  # writes are scoped to the user's members below
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Need.objects.visible_to(self.request.user).order_by("lot_id", "member_id", "pk")
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        member = get_object_or_404(
-            Member.objects.visible_to(self.request.user), pk=data["member"].pk
+        return (
+            Need.objects.visible_to(self.request.user)
+            .select_related("lot__campaign", "member")
+            .order_by("lot_id", "member_id", "pk")
         )
-        lot = get_object_or_404(Lot.objects.visible_to(self.request.user), pk=data["lot"].pk)
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return NeedUpdateSerializer
+        return NeedSerializer
+
+    def _check_operator_may_write(self):
+        user = self.request.user
+        if is_operator(user) and not has_capability(user, Capability.MANAGE_MEMBERS):
+            raise exceptions.PermissionDenied(_("Votre rôle ne permet pas de saisir des besoins."))
+
+    def _save(self, *, lot, member, quantity, current_unit_price):
         try:
             needs_set(
                 campaign=lot.campaign,
                 member=member,
                 entries=[
-                    NeedEntry(
-                        lot=lot,
-                        quantity=data["quantity"],
-                        current_unit_price=data.get("current_unit_price"),
-                    )
+                    NeedEntry(lot=lot, quantity=quantity, current_unit_price=current_unit_price)
                 ],
                 entered_by=self.request.user,
                 source=NeedSource.API if is_operator(self.request.user) else NeedSource.PORTAL,
             )
         except DjangoValidationError as error:
             raise drf_validation_error(error) from error
-        serializer.instance = Need.objects.filter(lot=lot, member=member).first()
+        return Need.objects.get(lot=lot, member=member)
+
+    def perform_create(self, serializer):
+        self._check_operator_may_write()
+        data = serializer.validated_data
+        member = get_object_or_404(
+            Member.objects.visible_to(self.request.user), pk=data["member"].pk
+        )
+        lot = get_object_or_404(Lot.objects.visible_to(self.request.user), pk=data["lot"].pk)
+        serializer.instance = self._save(
+            lot=lot,
+            member=member,
+            quantity=data["quantity"],
+            current_unit_price=data.get("current_unit_price"),
+        )
+
+    def update(self, request, *args, **kwargs):
+        self._check_operator_may_write()
+        need = self.get_object()
+        serializer = NeedUpdateSerializer(need, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        need = self._save(
+            lot=need.lot,
+            member=need.member,
+            quantity=data.get("quantity", need.quantity),
+            current_unit_price=data.get("current_unit_price", need.current_unit_price),
+        )
+        return Response(NeedSerializer(need, context=self.get_serializer_context()).data)
 
 
 class OfferViewSet(viewsets.ReadOnlyModelViewSet):

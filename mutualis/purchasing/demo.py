@@ -160,7 +160,16 @@ def _phones() -> None:
         )
         for name, siren, price, tiers, score in PLAN_OFFERS
     ]
-    lot_award(lot=plans, offer=offers[0], decision_number="2023-41", **award)
+    lot_award(
+        lot=plans,
+        offer=offers[0],
+        decision_number="2023-41",
+        justification=(
+            "Seule offre couvrant en 4G les communes de la vallée, constaté lors des essais "
+            "de couverture : retenue malgré une note pondérée un peu inférieure."
+        ),
+        **award,
+    )
     phone_offers = [
         offer_set(
             lot=phones,

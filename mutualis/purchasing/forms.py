@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service, Unit
@@ -13,6 +14,7 @@ from mutualis.members.models import Member, MemberKind
 from mutualis.purchasing.models import Campaign, InvitationMode, Lot
 from mutualis.purchasing.services.campaigns import CAMPAIGN_FIELDS
 from mutualis.purchasing.services.imports import parse_decimal
+from mutualis.purchasing.siren import validate_siren_key
 
 DATE_FIELDS = (
     "needs_deadline",
@@ -152,6 +154,7 @@ class OfferForm(forms.Form):
         label=_("SIREN du fournisseur"),
         regex=r"^\d{9}$",
         error_messages={"invalid": _("Un SIREN a 9 chiffres.")},
+        validators=[validate_siren_key],
     )
     unit_price = forms.DecimalField(
         label=_("Prix unitaire de base en € HT"), min_value=0, max_digits=12, decimal_places=4
@@ -189,16 +192,35 @@ class OfferForm(forms.Form):
 
 class AwardForm(forms.Form):
     offer = forms.ModelChoiceField(label=_("Offre retenue"), queryset=None, empty_label=None)
+    justification = forms.CharField(
+        label=_("Justification du choix"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire si l'offre retenue n'est pas la mieux classée."),
+    )
     decision_body = forms.CharField(
         label=_("Instance"), max_length=200, initial=_("Comité syndical")
     )
     decision_number = forms.CharField(label=_("Numéro de la délibération"), max_length=50)
     decision_date = forms.DateField(label=_("Date de la délibération"), widget=DateInput())
 
-    def __init__(self, *args, lot, **kwargs):
+    def __init__(self, *args, lot, ranked_ids=(), **kwargs):
+        """`ranked_ids`: the lot's offers best first; the best one is pre-selected."""
         super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = lot.offers.select_related("supplier").order_by("pk")
-        self.fields["offer"].label_from_instance = lambda offer: offer.supplier.name
+        ranks = {pk: rank for rank, pk in enumerate(ranked_ids, start=1)}
+        field = self.fields["offer"]
+        rank_order = Case(
+            *[When(pk=pk, then=Value(rank)) for pk, rank in ranks.items()],
+            default=Value(len(ranks) + 1),
+        )
+        field.queryset = lot.offers.select_related("supplier").order_by(rank_order, "pk")
+        field.label_from_instance = lambda offer: (
+            _("%(rank)s. %(supplier)s") % {"rank": ranks[offer.pk], "supplier": offer.supplier.name}
+            if offer.pk in ranks
+            else offer.supplier.name
+        )
+        if ranked_ids:
+            field.initial = ranked_ids[0]
 
 
 class OrderForm(forms.Form):

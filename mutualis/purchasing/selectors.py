@@ -135,6 +135,12 @@ def lot_comparison(lot: Lot, criteria: list[Criterion]) -> tuple[Decimal, list[O
     return quantity, rows
 
 
+def best_offer_id(lot: Lot) -> int | None:
+    """The best-ranked offer of the lot (the first row of the comparison), if any."""
+    _quantity, rows = lot_comparison(lot, list(lot.campaign.criteria.all()))
+    return rows[0].offer.pk if rows else None
+
+
 @dataclass(frozen=True)
 class Line:
     """A member × lot result, with the need it comes from (member and lot for display)."""

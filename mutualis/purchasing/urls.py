@@ -24,4 +24,5 @@ urlpatterns = [
     path("lots/<int:pk>/", views.lot_edit, name="lot_edit"),
     path("lots/<int:pk>/offres/", views.lot_offers, name="lot_offers"),
     path("lots/<int:pk>/attribution/", views.lot_award, name="lot_award"),
+    path("offres/<int:pk>/supprimer/", views.offer_delete, name="offer_delete"),
 ]

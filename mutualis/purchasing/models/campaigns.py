@@ -194,6 +194,11 @@ class Lot(TimeStampedModel):
         blank=True,
         related_name="purchasing_lots",
     )
+    award_justification = models.TextField(
+        _("justification du choix"),
+        blank=True,
+        help_text=_("Obligatoire quand l'offre retenue n'est pas la mieux classée."),
+    )
 
     objects = LotQuerySet.as_manager()
 

@@ -10,13 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from mutualis.core.models import TimeStampedModel
 from mutualis.members.access import visible_member_ids
 from mutualis.purchasing.models.campaigns import Campaign, CampaignStatus, Lot
+from mutualis.purchasing.siren import validate_siren_key
 
 siren_validator = RegexValidator(r"^\d{9}$", _("Un SIREN a 9 chiffres."))
 
 
 class Supplier(TimeStampedModel):
     name = models.CharField(_("raison sociale"), max_length=200)
-    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[siren_validator])
+    siren = models.CharField(
+        _("SIREN"), max_length=9, unique=True, validators=[siren_validator, validate_siren_key]
+    )
 
     class Meta:
         verbose_name = _("fournisseur")
@@ -46,13 +49,16 @@ class Criterion(TimeStampedModel):
 
 class OfferQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Operator staff see every offer; invited members see them once the lot is awarded."""
+        """Operator staff see every offer. Invited members see only the awarded offer of
+        each lot, once the campaign is awarded: the other bids stay confidential (secret
+        des affaires)."""
         ids = visible_member_ids(user)
         if ids is None:
             return self
         return self.filter(
             lot__campaign__in=Campaign.objects.visible_to(user),
             lot__campaign__status__in=[CampaignStatus.AWARDED, CampaignStatus.CLOSED],
+            awarded_lot__isnull=False,
         )
 
 

@@ -20,6 +20,7 @@ from mutualis.purchasing.models import (
     Supplier,
 )
 from mutualis.purchasing.savings import price_for_quantity
+from mutualis.purchasing.selectors import best_offer_id
 
 
 def lot_aggregated_quantity(lot: Lot) -> Decimal:
@@ -101,9 +102,12 @@ def offer_set(
 
 @transaction.atomic
 def offer_delete(*, offer: Offer) -> None:
+    """Removes an offer entered by mistake, while the lot is not awarded."""
     _require_offers_open(offer.lot.campaign)
-    if offer.lot.awarded_offer_id == offer.pk:
-        raise ValidationError(_("Cette offre est retenue : elle ne peut pas être supprimée."))
+    if offer.lot.awarded_offer_id is not None:
+        raise ValidationError(
+            _("Le lot est attribué : ses offres ne peuvent plus être supprimées.")
+        )
     offer.delete()
 
 
@@ -116,14 +120,21 @@ def lot_award(
     decision_number: str,
     decision_date: dt.date,
     decision_subject: str = "",
+    justification: str = "",
 ) -> Lot:
     """Awards the lot to the offer, approved by the operator's délibération. The awarded
-    unit price is the offer's tier for the group's aggregated quantity, fixed now."""
+    unit price is the offer's tier for the group's aggregated quantity, fixed now.
+    Choosing another offer than the best-ranked one needs a written justification."""
     given = lot
     lot = Lot.objects.select_for_update().select_related("campaign").get(pk=lot.pk)
     _require_offers_open(lot.campaign)
     if offer.lot_id != lot.pk:
         raise ValidationError(_("Cette offre ne porte pas sur ce lot."))
+    justification = justification.strip()
+    if offer.pk != best_offer_id(lot) and not justification:
+        raise ValidationError(
+            {"justification": _("Cette offre n'est pas la mieux classée : justifiez ce choix.")}
+        )
     decision = Decision(
         member=None,
         body=decision_body,
@@ -138,8 +149,18 @@ def lot_award(
     lot.awarded_offer = offer
     lot.awarded_unit_price = price_for_quantity(offer.tier_prices(), lot_aggregated_quantity(lot))
     lot.award_decision = decision
-    lot.save(update_fields=["awarded_offer", "awarded_unit_price", "award_decision", "updated_at"])
+    lot.award_justification = justification
+    lot.save(
+        update_fields=[
+            "awarded_offer",
+            "awarded_unit_price",
+            "award_decision",
+            "award_justification",
+            "updated_at",
+        ]
+    )
     given.awarded_offer = lot.awarded_offer
     given.awarded_unit_price = lot.awarded_unit_price
     given.award_decision = decision
+    given.award_justification = justification
     return given

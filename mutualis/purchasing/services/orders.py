@@ -5,11 +5,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from mutualis.members.models import Member
 from mutualis.purchasing.models import CampaignStatus, Lot, Order
 from mutualis.purchasing.savings import amount_cents
+from mutualis.purchasing.templatetags.purchasing import format_decimal
 
 
 @transaction.atomic
@@ -41,6 +43,7 @@ def order_create(
         )
     if quantity is None or quantity <= 0:
         raise ValidationError({"quantity": _("La quantité doit être positive.")})
+    _check_maximum(lot, quantity)
     order = Order(
         lot=lot,
         member=member,
@@ -54,3 +57,27 @@ def order_create(
     order.full_clean()
     order.save()
     return order
+
+
+def _check_maximum(lot: Lot, quantity: Decimal) -> None:
+    """Refuses an order that would take the lot past its maximum quantity. The lot row is
+    locked so that two concurrent orders cannot both pass the check."""
+    maximum = Lot.objects.select_for_update().values_list("max_quantity", flat=True).get(pk=lot.pk)
+    if maximum is None:
+        return
+    ordered = Order.objects.filter(lot_id=lot.pk).aggregate(total=Sum("quantity"))["total"]
+    remaining = max(maximum - (ordered or Decimal(0)), Decimal(0))
+    if quantity > remaining:
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "Cette commande dépasserait la quantité maximale du lot "
+                    "(%(maximum)s, unité : %(unit)s) : il reste %(remaining)s à commander."
+                )
+                % {
+                    "maximum": format_decimal(maximum),
+                    "remaining": format_decimal(remaining),
+                    "unit": lot.unit,
+                }
+            }
+        )

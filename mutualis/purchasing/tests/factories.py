@@ -17,6 +17,7 @@ from mutualis.purchasing.models import (
     Order,
     Supplier,
 )
+from mutualis.purchasing.siren import siren_is_valid
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -72,13 +73,18 @@ class NeedFactory(factory.django.DjangoModelFactory):
     source = NeedSource.PORTAL
 
 
+def siren_with_key(first_eight: str) -> str:
+    """The valid SIREN (Luhn key) starting with these 8 digits."""
+    return next(siren for digit in "0123456789" if siren_is_valid(siren := first_eight + digit))
+
+
 class SupplierFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Supplier
         django_get_or_create = ("siren",)
 
     name = factory.Sequence(lambda n: f"Opérateur Télécom {n}")
-    siren = factory.Sequence(lambda n: f"{400000000 + n}")
+    siren = factory.Sequence(lambda n: siren_with_key(f"{40000000 + n}"))
 
 
 class OfferFactory(factory.django.DjangoModelFactory):

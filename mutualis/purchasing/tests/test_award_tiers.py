@@ -38,7 +38,7 @@ def test_every_member_pays_the_tier_of_the_whole_group(lot):
     offer = offer_set(
         lot=lot,
         supplier_name="Numérisation Sud-Ouest",
-        supplier_siren="512345678",
+        supplier_siren="512345679",
         unit_price=D("0.90"),
         tiers=[(D(50000), D("0.55")), (D(100000), D("0.40"))],
     )
@@ -60,7 +60,7 @@ def test_every_member_pays_the_tier_of_the_whole_group(lot):
 
 
 def test_an_offer_cannot_be_awarded_outside_the_consultation(lot):
-    offer = offer_set(lot=lot, supplier_name="A", supplier_siren="512345678", unit_price=D(1))
+    offer = offer_set(lot=lot, supplier_name="A", supplier_siren="512345679", unit_price=D(1))
     lot.campaign.status = "needs"
     lot.campaign.save()
     with pytest.raises(ValidationError):
@@ -72,7 +72,7 @@ def test_tiers_must_have_distinct_positive_thresholds(lot):
         offer_set(
             lot=lot,
             supplier_name="A",
-            supplier_siren="512345678",
+            supplier_siren="512345679",
             unit_price=D(1),
             tiers=[(D(10), D(1)), (D(10), D("0.9"))],
         )

@@ -45,16 +45,16 @@ def test_a_whole_campaign_in_the_browser(client, manager, territory, agents, set
             client,
             reverse("purchasing:lot_add", args=[campaign.pk]),
             {
-                "name": name,
-                "unit": unit,
-                "max_quantity": maximum,
-                "reference_unit_price": reference,
+                "lot-name": name,
+                "lot-unit": unit,
+                "lot-max_quantity": maximum,
+                "lot-reference_unit_price": reference,
             },
         )
     _post(
         client,
         reverse("purchasing:criterion_add", args=[campaign.pk]),
-        {"name": "Valeur technique", "weight": 40},
+        {"criterion-name": "Valeur technique", "criterion-weight": 40},
     )
     response = _post(
         client,
@@ -97,7 +97,12 @@ def test_a_whole_campaign_in_the_browser(client, manager, territory, agents, set
         reverse("purchasing:campaign_needs", args=[campaign.pk])
     ).content.decode()
     assert "54" in needs_page  # 4 + 20 + 30 forfaits
-    _post(client, reverse("purchasing:campaign_status", args=[campaign.pk]), {"status": "offers"})
+    # the EPCI has not answered and the deadline is ahead: the move is confirmed first
+    url = reverse("purchasing:campaign_status", args=[campaign.pk])
+    assert "1 membre invité n'a pas encore répondu" in _post(
+        client, url, {"status": "offers"}
+    ).content.decode("utf-8").replace("&#x27;", "'")
+    _post(client, url, {"status": "offers", "confirmed": "1"})
 
     for name, siren, price, tiers, score in (
         ("Orange Business", "380129866", "9", "50 ; 6", "8"),

@@ -37,7 +37,7 @@ def test_the_worked_example(db):
     offer = offer_set(
         lot=lot,
         supplier_name="Numérisation Sud-Ouest",
-        supplier_siren="512345678",
+        supplier_siren="512345679",
         unit_price=D("0.90"),
         tiers=parse_tiers(tiers_block),
     )

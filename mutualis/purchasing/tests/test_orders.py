@@ -41,7 +41,7 @@ def test_orders_are_refused_outside_the_contract_or_for_non_participants(setup):
 
 
 @pytest.mark.parametrize(
-    ("ordered", "alert", "percent"), [("7", "", 70), ("8", "near", 80), ("10.5", "over", 105)]
+    ("ordered", "alert", "percent"), [("7", "", 70), ("8", "near", 80), ("10", "near", 100)]
 )
 def test_alert_when_a_lot_nears_or_passes_its_maximum(setup, ordered, alert, percent):
     campaign, lot, member = setup

@@ -18,7 +18,7 @@ from mutualis.purchasing.views.needs import (
     needs_import,
     needs_member,
 )
-from mutualis.purchasing.views.offers import lot_award, lot_offers
+from mutualis.purchasing.views.offers import lot_award, lot_offers, offer_delete
 from mutualis.purchasing.views.results import (
     campaign_fee,
     campaign_orders,
@@ -46,5 +46,6 @@ __all__ = [
     "needs_export",
     "needs_import",
     "needs_member",
+    "offer_delete",
     "results_export",
 ]

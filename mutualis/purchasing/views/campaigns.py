@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mutualis.core.access import operator_required
@@ -63,6 +64,44 @@ def campaign_edit(request, pk):
     return render(request, "purchasing/campaign_form.html", {"form": form, "campaign": campaign})
 
 
+# Prefixes keep the ids of the forms of the campaign page apart (lot and criterion both
+# have a `name` field): each label targets its own input.
+LOT_PREFIX = "lot"
+CRITERION_PREFIX = "criterion"
+STATUS_ORDER = list(CampaignStatus)
+
+
+def _transitions(campaign):
+    return [CampaignStatus(s) for s in TRANSITIONS[campaign.status]]
+
+
+def _is_backward(campaign, status) -> bool:
+    return STATUS_ORDER.index(CampaignStatus(status)) < STATUS_ORDER.index(
+        CampaignStatus(campaign.status)
+    )
+
+
+def _confirmation_reasons(campaign, status) -> list[str]:
+    """Why moving the campaign to `status` should be confirmed first (empty: no need)."""
+    reasons = []
+    if _is_backward(campaign, status):
+        reasons.append(_("Vous revenez à une étape précédente : « %(s)s ».") % {"s": status.label})
+    if campaign.status == CampaignStatus.NEEDS and status == CampaignStatus.OFFERS:
+        pending = selectors.status_counts(selectors.needs_overview(campaign))["pending"]
+        if pending:
+            reasons.append(
+                ngettext(
+                    "%(n)s membre invité n'a pas encore répondu et la date limite du "
+                    "%(day)s n'est pas passée.",
+                    "%(n)s membres invités n'ont pas encore répondu et la date limite du "
+                    "%(day)s n'est pas passée.",
+                    pending,
+                )
+                % {"n": pending, "day": campaign.needs_deadline.strftime("%d/%m/%Y")}
+            )
+    return reasons
+
+
 def _campaign(pk):
     return get_object_or_404(
         Campaign.objects.select_related("fee_service", "renewed_from", "invitation_epci"), pk=pk
@@ -86,11 +125,12 @@ def _detail(request, pk, lot_form=None, criterion_form=None, invitation_form=Non
             "criteria": campaign.criteria.all(),
             "counts": selectors.status_counts(rows),
             "invited": len(rows),
-            "transitions": [CampaignStatus(s) for s in TRANSITIONS[campaign.status]],
+            "forward": [s for s in _transitions(campaign) if not _is_backward(campaign, s)],
+            "backward": [s for s in _transitions(campaign) if _is_backward(campaign, s)],
             "can_write": can_write(request.user),
             "editable": campaign.status in (CampaignStatus.DRAFT, CampaignStatus.NEEDS),
-            "lot_form": lot_form or LotForm(),
-            "criterion_form": criterion_form or CriterionForm(),
+            "lot_form": lot_form or LotForm(prefix=LOT_PREFIX),
+            "criterion_form": criterion_form or CriterionForm(prefix=CRITERION_PREFIX),
             "invitation_form": invitation_form or InvitationForm(),
             "tab": "overview",
         },
@@ -100,11 +140,26 @@ def _detail(request, pk, lot_form=None, criterion_form=None, invitation_form=Non
 @operator_required(WRITE, model=Campaign)
 @require_POST
 def campaign_status(request, pk):
+    """Moves the campaign on (or back). Going back, or closing the needs while invitees may
+    still answer, first shows a confirmation page (a second POST with `confirmed`)."""
     campaign = get_object_or_404(Campaign, pk=pk)
+    status = request.POST.get("status", "")
+    if status in TRANSITIONS.get(campaign.status, ()) and not request.POST.get("confirmed"):
+        reasons = _confirmation_reasons(campaign, CampaignStatus(status))
+        if reasons:
+            return render(
+                request,
+                "purchasing/campaign_status_confirm.html",
+                {
+                    "campaign": campaign,
+                    "status": CampaignStatus(status),
+                    "reasons": reasons,
+                    "backward": _is_backward(campaign, status),
+                    "tab": "overview",
+                },
+            )
     try:
-        campaign = services.campaign_transition(
-            campaign=campaign, status=request.POST.get("status", "")
-        )
+        campaign = services.campaign_transition(campaign=campaign, status=status)
     except (ValidationError, ValueError) as error:
         if isinstance(error, ValueError):
             error = ValidationError(_("Statut inconnu."))
@@ -120,7 +175,7 @@ def campaign_status(request, pk):
 @require_POST
 def lot_add(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
-    form = LotForm(request.POST)
+    form = LotForm(request.POST, prefix=LOT_PREFIX)
     if form.is_valid():
         try:
             services.lot_create(campaign=campaign, **form.cleaned_data)
@@ -152,7 +207,7 @@ def lot_edit(request, pk):
 @require_POST
 def criterion_add(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
-    form = CriterionForm(request.POST)
+    form = CriterionForm(request.POST, prefix=CRITERION_PREFIX)
     if form.is_valid():
         try:
             criterion_create(campaign=campaign, **form.cleaned_data)

@@ -13,6 +13,7 @@ from mutualis.core.forms import add_validation_error
 from mutualis.core.tabular import tabular_response
 from mutualis.members.models import Member
 from mutualis.purchasing import selectors
+from mutualis.purchasing.exports import export_quantity, export_unit_price
 from mutualis.purchasing.forms import NeedsForm, NeedsImportForm
 from mutualis.purchasing.models import Campaign, CampaignStatus, NeedSource
 from mutualis.purchasing.services.imports import needs_import as import_needs
@@ -136,9 +137,9 @@ def needs_export(request, pk):
             lot.name,
             lot.unit,
             lot.need_count,
-            lot.total_quantity or 0,
-            lot.max_quantity if lot.max_quantity is not None else "",
-            lot.reference_unit_price if lot.reference_unit_price is not None else "",
+            export_quantity(lot.total_quantity or 0),
+            export_quantity(lot.max_quantity),
+            export_unit_price(lot.reference_unit_price),
         ]
         for lot in selectors.campaign_lots(campaign)
     ]

@@ -8,12 +8,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
+from mutualis.core.roles import Capability
 from mutualis.purchasing import selectors
 from mutualis.purchasing.forms import AwardForm, OfferForm
-from mutualis.purchasing.models import CampaignStatus, Lot
+from mutualis.purchasing.models import CampaignStatus, Lot, Offer
 from mutualis.purchasing.services.offers import lot_award as award_lot
+from mutualis.purchasing.services.offers import offer_delete as delete_offer
 from mutualis.purchasing.services.offers import offer_set
-from mutualis.purchasing.views.common import WRITE, can_write
+from mutualis.purchasing.views.common import WRITE, can_write, flash_error
 
 
 def _lot(pk):
@@ -67,9 +69,11 @@ def _page(request, lot, criteria, offer_form=None, award_form=None):
             "quantity": quantity,
             "rows": rows,
             "open": open_,
+            "can_delete": open_ and can_write(request.user) and lot.awarded_offer_id is None,
             "can_write": can_write(request.user),
             "offer_form": offer_form or OfferForm(criteria=criteria),
-            "award_form": award_form or AwardForm(lot=lot),
+            "award_form": award_form
+            or AwardForm(lot=lot, ranked_ids=[row.offer.pk for row in rows]),
             "lots": lot.campaign.lots.order_by("number"),
             "tab": "offers",
         },
@@ -80,7 +84,8 @@ def _page(request, lot, criteria, offer_form=None, award_form=None):
 @require_POST
 def lot_award(request, pk):
     lot = _lot(pk)
-    form = AwardForm(request.POST, lot=lot)
+    _quantity, rows = selectors.lot_comparison(lot, list(lot.campaign.criteria.all()))
+    form = AwardForm(request.POST, lot=lot, ranked_ids=[row.offer.pk for row in rows])
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -90,6 +95,7 @@ def lot_award(request, pk):
                 decision_body=data["decision_body"],
                 decision_number=data["decision_number"],
                 decision_date=data["decision_date"],
+                justification=data["justification"],
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -97,3 +103,19 @@ def lot_award(request, pk):
             messages.success(request, _("Le lot est attribué."))
             return redirect("purchasing:lot_offers", pk=pk)
     return _page(request, lot, list(lot.campaign.criteria.all()), award_form=form)
+
+
+@operator_required(Capability.MANAGE_MEMBERS, model=Offer)
+@require_POST
+def offer_delete(request, pk):
+    offer = get_object_or_404(Offer.objects.select_related("lot__campaign", "supplier"), pk=pk)
+    try:
+        delete_offer(offer=offer)
+    except ValidationError as error:
+        flash_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("L'offre de %(supplier)s est supprimée.") % {"supplier": offer.supplier.name},
+        )
+    return redirect("purchasing:lot_offers", pk=offer.lot_id)

@@ -12,6 +12,7 @@ from mutualis.core.forms import add_validation_error
 from mutualis.core.tabular import tabular_response
 from mutualis.members.models import Member, MemberKind
 from mutualis.purchasing import selectors
+from mutualis.purchasing.exports import export_cents, export_quantity, export_unit_price
 from mutualis.purchasing.forms import FeeForm, OrderForm
 from mutualis.purchasing.models import Campaign
 from mutualis.purchasing.services.fee import campaign_fee_record
@@ -73,24 +74,18 @@ def results_export(request, pk):
                 need.member.get_kind_display(),
                 need.member.population if need.member.population is not None else "",
                 need.lot.number,
-                need.quantity,
-                result.line.awarded_price,
-                _cents(result.amount_cents),
-                result.reference_price if result.reference_price is not None else "",
+                export_quantity(need.quantity),
+                export_unit_price(result.line.awarded_price),
+                export_cents(result.amount_cents),
+                export_unit_price(result.reference_price),
                 str(BASIS_LABELS[result.basis]),
-                _cents(result.alone_cents),
-                _cents(result.saving_cents),
+                export_cents(result.alone_cents),
+                export_cents(result.saving_cents),
             ]
         )
     return tabular_response(
         file_stem=f"economies-campagne-{campaign.pk}", fmt=fmt, headers=headers, rows=rows
     )
-
-
-def _cents(cents):
-    from decimal import Decimal
-
-    return "" if cents is None else Decimal(cents) / 100
 
 
 @operator_required(model=Campaign)
