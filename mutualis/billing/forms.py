@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.billing.models import AllocationRun, InvoiceKind, RunStatus, Tariff
 from mutualis.catalog.models import Service
+from mutualis.members.forms import DateInput
 
 
 def _year_field(**kwargs) -> forms.IntegerField:
@@ -29,7 +30,7 @@ class TariffEditForm(forms.Form):
 class TariffAdoptForm(forms.Form):
     body = forms.CharField(label=_("Instance"), initial=_("Comité syndical"), max_length=200)
     number = forms.CharField(label=_("Numéro de la délibération"), max_length=50)
-    date = forms.DateField(label=_("Date du vote"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date du vote"), widget=DateInput())
 
 
 class RunForm(forms.Form):
@@ -40,12 +41,12 @@ class IssueForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Date d'émission"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     due_on = forms.DateField(
         label=_("À payer avant le"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Vide : 30 jours après l'émission."),
     )
 
@@ -70,7 +71,7 @@ class CorrectionForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Date d'émission"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def amount_cents(self) -> int | None:

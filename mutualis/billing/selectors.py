@@ -1,5 +1,7 @@
 """Reads of billing: run balances, totals per member, receivables, lists for the pages."""
 
+import datetime as dt
+
 from django.db.models import Count, Q, Sum
 
 from mutualis.billing.models import (
@@ -9,6 +11,7 @@ from mutualis.billing.models import (
     RunService,
     Tariff,
 )
+from mutualis.catalog.models import Subscription
 from mutualis.members.models import Member
 
 
@@ -40,6 +43,21 @@ def run_detail(*, pk: int) -> AllocationRun:
 def run_balance(run: AllocationRun):
     """Per service: the tariff version, net cost, charged, unallocated."""
     return RunService.objects.filter(run=run).select_related("service", "tariff")
+
+
+def run_services_without_tariff(run: AllocationRun) -> list[dict]:
+    """Services subscribed during the run's year that the run left out (no adopted tariff),
+    with their number of subscriptions: one query."""
+    first, last = dt.date(run.year, 1, 1), dt.date(run.year, 12, 31)
+    return list(
+        Subscription.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
+        )
+        .exclude(service_id__in=RunService.objects.filter(run=run).values("service_id"))
+        .values("service_id", "service__name")
+        .annotate(subscriptions=Count("pk"))
+        .order_by("service__name", "service_id")
+    )
 
 
 def run_member_totals(run: AllocationRun, *, search: str = ""):

@@ -3,7 +3,8 @@
 Columns: ``membre`` (SIREN or INSEE code), ``service`` (code), ``periode`` (2026-03, 03/2026,
 2026-T1, T1 2026 or 2026), ``quantite``, and optionally ``unite`` (the service's unit code) and
 ``commentaire``. Every row is checked (unknown member or service, unit mismatch, negative
-quantity, period outside the subscription, duplicate); only a file without errors is applied,
+quantity, period outside the subscription, duplicate, period overlapping a reading of another
+kind: months and a quarter, a quarter and the year); only a file without errors is applied,
 in one transaction. A reading replaces the one of the same member, service and period, so a
 file imported twice changes nothing the second time (the report says: created, replaced,
 unchanged).
@@ -28,6 +29,7 @@ from mutualis.metering.models import (
     UsageSource,
     period_last_day,
 )
+from mutualis.metering.services import periods_overlap, usage_overlap_message
 
 COLUMNS = {
     "membre": (True, gettext_lazy("SIREN ou code INSEE du membre")),
@@ -135,6 +137,7 @@ class UsageImport:
             self.error(None, "", _("Le fichier ne contient aucune ligne à importer."))
         readings = [r for r in (self.clean(row) for row in table.rows) if r is not None]
         self.check_subscriptions(readings)
+        self.check_overlaps(readings)
         if self.report.ok:
             self.apply(readings, user=user)
         self.report.errors.sort(key=lambda e: e.line or 0)
@@ -220,6 +223,27 @@ class UsageImport:
                     "periode",
                     _("Le membre ne souscrit pas à ce service sur cette période."),
                 )
+
+    def check_overlaps(self, readings: list[Reading]) -> None:
+        """A reading may not overlap one of another period kind (months and a quarter, a
+        quarter and the year...), recorded already or earlier in the file."""
+        taken: dict[tuple[int, int, int], list[tuple[str, int, int | None]]] = {}
+        for member_id, service_id, period, year, month in UsageRecord.objects.filter(
+            member_id__in={r.member_id for r in readings},
+            service_id__in={r.service_id for r in readings},
+            year__in={r.year for r in readings},
+        ).values_list("member_id", "service_id", "period", "year", "month"):
+            taken.setdefault((member_id, service_id, year), []).append((period, month, None))
+        for r in readings:
+            same = taken.setdefault((r.member_id, r.service_id, r.year), [])
+            for period, month, line in same:
+                if period != r.period and periods_overlap(period, month, r.period, r.month):
+                    self.error(
+                        r.line, "periode", usage_overlap_message(period, r.year, month, line=line)
+                    )
+                    break
+            else:
+                same.append((r.period, r.month, r.line))
 
     @transaction.atomic
     def apply(self, readings: list[Reading], *, user=None) -> None:

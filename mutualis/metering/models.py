@@ -96,11 +96,16 @@ class UsageRecord(TimeStampedModel):
 
     @property
     def period_label(self) -> str:
-        if self.period == Period.YEAR:
-            return str(self.year)
-        if self.period == Period.QUARTER:
-            return f"T{(self.month - 1) // 3 + 1} {self.year}"
-        return f"{self.month:02d}/{self.year}"
+        return period_label(self.period, self.year, self.month)
+
+
+def period_label(period: str, year: int, month: int) -> str:
+    """``03/2026``, ``T1 2026`` or ``2026``."""
+    if period == Period.YEAR:
+        return str(year)
+    if period == Period.QUARTER:
+        return f"T{(month - 1) // 3 + 1} {year}"
+    return f"{month:02d}/{year}"
 
 
 def period_last_day(period: str, year: int, month: int) -> dt.date:

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from mutualis.catalog.models import Service, Subscription
 from mutualis.members.models import Member
-from mutualis.metering.models import PERIOD_MONTHS, Period, UsageRecord, period_last_day
+from mutualis.metering.models import (
+    PERIOD_MONTHS,
+    Period,
+    UsageRecord,
+    period_label,
+    period_last_day,
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,44 @@ def usage_reading_errors(reading: UsageReading) -> dict[str, str]:
             "member": reading.member.name,
             "service": reading.service.name,
         }
+        return errors
+    others = UsageRecord.objects.filter(
+        member=reading.member, service=reading.service, year=reading.year
+    ).exclude(period=reading.period)
+    for record in others.order_by("month", "pk"):
+        if periods_overlap(record.period, record.month, reading.period, reading.month):
+            errors["period"] = usage_overlap_message(record.period, record.year, record.month)
+            break
     return errors
+
+
+def periods_overlap(period: str, month: int, other_period: str, other_month: int) -> bool:
+    """Whether two periods of the same year share a month."""
+    return (
+        month < other_month + PERIOD_MONTHS[other_period]
+        and other_month < month + PERIOD_MONTHS[period]
+    )
+
+
+def usage_overlap_message(period: str, year: int, month: int, *, line: int | None = None) -> str:
+    """Why a reading overlapping another one (of another period kind) is refused: the run
+    would count the same consumption twice."""
+    existing = _("relevé %(kind)s %(label)s") % {
+        "kind": {
+            Period.MONTH: _("mensuel"),
+            Period.QUARTER: _("trimestriel"),
+            Period.YEAR: _("annuel"),
+        }[period],
+        "label": period_label(period, year, month),
+    }
+    if line is not None:
+        existing = _("%(reading)s de la ligne %(line)s") % {"reading": existing, "line": line}
+    else:
+        existing = _("%(reading)s déjà enregistré") % {"reading": existing}
+    return _(
+        "Cette période chevauche le %(existing)s pour ce membre et ce service : une "
+        "consommation se relève par mois, par trimestre ou par année, sans chevauchement."
+    ) % {"existing": existing}
 
 
 @transaction.atomic

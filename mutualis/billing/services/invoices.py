@@ -147,6 +147,15 @@ def invoice_correct(
         raise ValidationError(_("Seul un titre de recettes peut être réduit ou annulé."))
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de la correction.")})
+    if issued_on < original.issued_on:
+        raise ValidationError(
+            {
+                "issued_on": _(
+                    "La correction ne peut pas être datée d'avant l'émission du titre (%(date)s)."
+                )
+                % {"date": original.issued_on.strftime("%d/%m/%Y")}
+            }
+        )
     remaining = invoice_balance_cents(original)
     if remaining <= 0:
         raise ValidationError(_("Ce titre est déjà entièrement annulé."))

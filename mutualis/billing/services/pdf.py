@@ -1,6 +1,7 @@
 """The « avis des sommes à payer » of a titre, as a PDF (reportlab, no system library)."""
 
 import io
+import unicodedata
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -14,9 +15,37 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from mutualis.billing.models import Invoice, InvoiceKind
 from mutualis.billing.money import format_euros
 
+# The standard PDF fonts (Helvetica) only know WinAnsi (cp1252): reportlab draws any other
+# character with a fallback font, a black square for the narrow no-break space of amounts.
+PDF_CHARACTERS = str.maketrans(
+    {
+        "\u202f": "\u00a0",  # narrow no-break space (amounts, percentages)
+        "\u2009": "\u00a0",  # thin space
+        "\u2007": "\u00a0",  # figure space
+        "\u2212": "-",  # minus sign
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2192": "->",  # rightwards arrow (tariff bands in explanations)
+    }
+)
+
+
+def _winansi(character: str) -> str:
+    try:
+        character.encode("cp1252")
+    except UnicodeEncodeError:
+        decomposed = unicodedata.normalize("NFKD", character).encode("cp1252", "ignore")
+        return decomposed.decode("cp1252") or "?"
+    return character
+
+
+def pdf_text(text: str) -> str:
+    """`text` with only characters the PDF's fonts have (WinAnsi / cp1252)."""
+    return "".join(_winansi(character) for character in str(text).translate(PDF_CHARACTERS))
+
 
 def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(escape(pdf_text(text)).replace("\n", "<br/>"), style)
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -64,14 +93,16 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         story.append(_p(invoice.payer_address, normal))
     if invoice.reason:
         story += [Spacer(1, 4 * mm), _p(_("Motif : %(r)s") % {"r": invoice.reason}, normal)]
-    rows = [[_("Objet"), _("Quantité"), _("Montant")]]
+    rows = [[pdf_text(_("Objet")), pdf_text(_("Quantité")), pdf_text(_("Montant"))]]
     for line in invoice.lines.all():
         cell = [_p(line.label, normal)]
         if line.explanation:
             cell.append(_p(line.explanation, small))
         quantity = f"{line.quantity.normalize():f}".replace(".", ",") if line.quantity else ""
-        rows.append([cell, quantity, format_euros(line.amount_cents)])
-    rows.append([_p(_("Total"), styles["Heading4"]), "", format_euros(invoice.total_cents)])
+        rows.append([cell, quantity, pdf_text(format_euros(line.amount_cents))])
+    rows.append(
+        [_p(_("Total"), styles["Heading4"]), "", pdf_text(format_euros(invoice.total_cents))]
+    )
     table = Table(rows, colWidths=[120 * mm, 22 * mm, 32 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mutualis.billing import selectors
@@ -65,12 +66,14 @@ def run_create(request):
 def run_detail(request, pk):
     run = _run_or_404(pk)
     balance = list(selectors.run_balance(run)) if run.is_finished else []
+    finished_ok = run.status in (RunStatus.COMPUTED, RunStatus.VALIDATED)
     context = {
         "run": run,
         "balance": balance,
         "can_manage": has_capability(request.user, Capability.MANAGE_BILLING),
         "issue_form": IssueForm(),
         "invoice_count": run.invoices.count(),
+        "without_tariff": selectors.run_services_without_tariff(run) if finished_ok else [],
         "totals": {
             "charged": sum(s.charged_cents for s in balance),
             "unallocated": sum(s.unallocated_cents for s in balance),
@@ -161,7 +164,13 @@ def run_issue(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(n)s titres émis.") % {"n": len(issued)})
+        if issued:
+            text = ngettext("%(n)s titre émis.", "%(n)s titres émis.", len(issued))
+            messages.success(request, text % {"n": len(issued)})
+        else:
+            messages.info(
+                request, _("0 titre émis : les payeurs de ce calcul ont déjà leur titre.")
+            )
     return redirect("billing:run_detail", pk=pk)
 
 

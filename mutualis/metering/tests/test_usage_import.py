@@ -40,12 +40,12 @@ def test_every_bad_row_is_reported_and_nothing_is_written(usage_world):
 def test_a_reimport_replaces_and_the_report_says_so(usage_world):
     siren = usage_world["member"].siren
     first = csv_file(
-        [[siren, "sauvegarde", "2026-04", "120", ""], [siren, "sauvegarde", "2026-T2", "300", ""]]
+        [[siren, "sauvegarde", "2026-04", "120", ""], [siren, "sauvegarde", "2026-T3", "300", ""]]
     )
     report = import_usage(file_name="c.csv", content=first)
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
     again = csv_file(
-        [[siren, "sauvegarde", "2026-04", "130,5", ""], [siren, "sauvegarde", "2026-T2", "300", ""]]
+        [[siren, "sauvegarde", "2026-04", "130,5", ""], [siren, "sauvegarde", "2026-T3", "300", ""]]
     )
     report = import_usage(file_name="c.csv", content=again)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
