@@ -39,6 +39,12 @@ class PlannedDaySerializer(serializers.ModelSerializer):
 
 class WorkLogEntrySerializer(serializers.ModelSerializer):
     technician = serializers.PrimaryKeyRelatedField(queryset=Technician.objects.all())
+    confirm_unusual_day = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Must be true to log a public holiday or a day the technician does not work.",
+    )
 
     class Meta:
         model = WorkLogEntry
@@ -54,8 +60,23 @@ class WorkLogEntrySerializer(serializers.ModelSerializer):
             "support_reference",
             "acknowledged_by",
             "acknowledged_at",
+            "contested_by",
+            "contested_at",
+            "contested_reason",
+            "confirm_unusual_day",
         ]
-        read_only_fields = ["agreement", "acknowledged_by", "acknowledged_at"]
+        read_only_fields = [
+            "agreement",
+            "acknowledged_by",
+            "acknowledged_at",
+            "contested_by",
+            "contested_at",
+            "contested_reason",
+        ]
+
+
+class ContestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
 
 
 class StaffingAgreementViewSet(viewsets.ReadOnlyModelViewSet):
@@ -89,7 +110,10 @@ class LogOrRead(ReadOrCapability):
     """Reads for anyone (scoped querysets); writes for those who log days."""
 
     def has_permission(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS") or view.action == "acknowledge":
+        if request.method in ("GET", "HEAD", "OPTIONS") or view.action in (
+            "acknowledge",
+            "contest",
+        ):
             return bool(request.user and request.user.is_authenticated)
         return perms.can_log(request.user)
 
@@ -121,4 +145,20 @@ class WorkLogEntryViewSet(
             entry = services.work_log_acknowledge(entry=entry, user=request.user)
         except DjangoValidationError as error:
             raise PermissionDenied(" ".join(error.messages)) from error
+        return Response(self.get_serializer(entry).data)
+
+    @extend_schema(request=ContestSerializer, responses=WorkLogEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def contest(self, request, pk=None):
+        entry = self.get_object()
+        payload = ContestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            entry = services.work_log_contest(
+                entry=entry, user=request.user, reason=payload.validated_data["reason"]
+            )
+        except DjangoValidationError as error:
+            if request.user.operator_role:
+                raise PermissionDenied(" ".join(error.messages)) from error
+            raise drf_validation_error(error) from error
         return Response(self.get_serializer(entry).data)

@@ -85,6 +85,19 @@ def each_day(start: dt.date, end: dt.date) -> Iterable[dt.date]:
         day += dt.timedelta(days=1)
 
 
+def unusual_day(
+    day: dt.date, *, weekdays: Sequence[int] = WORKWEEK, holidays: dict[dt.date, str] | None = None
+) -> str:
+    """Why nobody should work that day ("" if it is an ordinary working day): a public
+    holiday (its name) or a day off (a weekend day or one the technician does not work)."""
+    holidays = holidays if holidays is not None else holidays_between(day, day)
+    if day in holidays:
+        return holidays[day]
+    if day.weekday() not in weekdays:
+        return "jour non travaillé"
+    return ""
+
+
 @dataclass(frozen=True)
 class PlacementRule:
     """'Every (other) Tuesday morning at CC X from … to …' for one technician."""

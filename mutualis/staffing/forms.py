@@ -192,6 +192,14 @@ class WorkLogForm(forms.Form):
     support_reference = forms.CharField(
         label=_("Demande d'assistance liée (référence)"), max_length=100, required=False
     )
+    confirm_unusual_day = forms.BooleanField(
+        label=_("Jour férié ou non travaillé : confirmer"),
+        required=False,
+        help_text=_(
+            "À cocher pour saisir une journée un jour férié, un week-end ou un jour que le "
+            "technicien ne travaille pas : la journée sera signalée dans les calendriers."
+        ),
+    )
 
     def __init__(self, *args, technicians, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,6 +207,10 @@ class WorkLogForm(forms.Form):
         self.fields["member"].queryset = Member.objects.filter(
             pk__in=StaffingAgreement.objects.values("member")
         ).order_by("name")
+
+
+class ContestForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de la contestation"), max_length=300)
 
 
 class MonthForm(forms.Form):

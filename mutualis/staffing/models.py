@@ -14,6 +14,7 @@ from mutualis.core.models import TimeStampedModel
 from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.members.models import Decision, Member
 from mutualis.staffing import calendar as cal
+from mutualis.staffing.formatting import format_days
 
 
 class Half(models.TextChoices):
@@ -154,7 +155,7 @@ class StaffingAgreement(TimeStampedModel):
 
     @property
     def quota_label(self) -> str:
-        return f"{self.days:g} j {self.get_per_display()}"
+        return f"{format_days(self.days)} j {self.get_per_display()}"
 
 
 class Placement(TimeStampedModel):
@@ -259,6 +260,16 @@ class WorkLogEntry(TimeStampedModel):
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("visé le"), null=True, blank=True)
+    contested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contesté par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contested_at = models.DateTimeField(_("contesté le"), null=True, blank=True)
+    contested_reason = models.CharField(_("motif de la contestation"), max_length=300, blank=True)
 
     objects = MemberOwnedQuerySet.as_manager()
 

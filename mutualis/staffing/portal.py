@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mutualis.core.access import member_required
 from mutualis.staffing import selectors, services
+from mutualis.staffing.forms import ContestForm
 from mutualis.staffing.models import StaffingAgreement, WorkLogEntry
 
 
@@ -26,7 +27,7 @@ def portal_staffing(request, member):
     agreements = StaffingAgreement.objects.filter(member=member)
     entries = (
         WorkLogEntry.objects.filter(member=member)
-        .select_related("member", "technician__user", "acknowledged_by")
+        .select_related("member", "technician__user", "acknowledged_by", "contested_by")
         .order_by("-date", "half", "pk")
     )
     return render(
@@ -54,4 +55,24 @@ def portal_work_log_acknowledge(request, member, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Journée visée. Merci."))
+    return redirect("staffing_portal:index", member_pk=member.pk)
+
+
+@member_required(model=WorkLogEntry)
+@require_POST
+def portal_work_log_contest(request, member, pk):
+    """The member's agent disputes a logged day, with a short reason shown to the operator."""
+    entry = get_object_or_404(WorkLogEntry.objects.filter(member=member), pk=pk)
+    form = ContestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez le motif de la contestation (300 caractères au plus)."))
+        return redirect("staffing_portal:index", member_pk=member.pk)
+    try:
+        services.work_log_contest(
+            entry=entry, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Contestation transmise à l'opérateur."))
     return redirect("staffing_portal:index", member_pk=member.pk)

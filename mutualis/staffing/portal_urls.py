@@ -10,4 +10,9 @@ urlpatterns = [
         portal.portal_work_log_acknowledge,
         name="acknowledge",
     ),
+    path(
+        "<int:member_pk>/informaticien/journal/<int:pk>/contester/",
+        portal.portal_work_log_contest,
+        name="contest",
+    ),
 ]

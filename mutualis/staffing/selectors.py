@@ -52,6 +52,12 @@ class PlanningPreview:
     slots: list[cal.Slot]  # the new occurrences, keyed by their row index
     conflicts: list[cal.Conflict]  # those touching a new occurrence
     per_row: list[int] = field(default_factory=list)
+    # Occurrences identical to a planned day already saved: neither conflicts nor created.
+    existing_per_row: list[int] = field(default_factory=list)
+
+    @property
+    def existing(self) -> int:
+        return sum(self.existing_per_row)
 
     @property
     def days(self) -> Decimal:
@@ -82,31 +88,51 @@ def _weekdays(technician_ids: Iterable[int]) -> dict[int, list[int]]:
     )
 
 
+def _identity(slot: cal.Slot) -> tuple:
+    """What makes two occurrences the same planned day."""
+    return (slot.technician_id, slot.member_id, slot.day, slot.half)
+
+
 def planning_preview(rows: Sequence[PlanningRow]) -> PlanningPreview:
     """The occurrences the grid would create and the conflicts they would raise, against each
-    other, the existing planning, absences, holidays and days off."""
-    slots: list[cal.Slot] = []
-    per_row: list[int] = []
-    for index, row in enumerate(rows):
-        generated = [
+    other, the existing planning, absences, holidays and days off.
+
+    An occurrence identical to a day already planned (same technician, member, date and
+    half) is left out: it is neither a conflict nor created again, so saving the same grid
+    twice changes nothing."""
+    generated_rows = [
+        [
             cal.Slot(s.technician_id, s.member_id, s.day, s.half, key=("row", index))
             for s in cal.occurrences(row.rule())
         ]
-        per_row.append(len(generated))
-        slots.extend(generated)
+        for index, row in enumerate(rows)
+    ]
+    every = [slot for generated in generated_rows for slot in generated]
+    if not every:
+        return PlanningPreview(list(rows), [], [], [0] * len(rows), [0] * len(rows))
+    start, end = min(s.day for s in every), max(s.day for s in every)
+    technician_ids = {s.technician_id for s in every}
+    existing = _existing_slots(technician_ids, start, end)
+    already = {_identity(s) for s in existing}
+    slots: list[cal.Slot] = []
+    per_row: list[int] = []
+    existing_per_row: list[int] = []
+    for generated in generated_rows:
+        new = [s for s in generated if _identity(s) not in already]
+        slots.extend(new)
+        per_row.append(len(new))
+        existing_per_row.append(len(generated) - len(new))
     if not slots:
-        return PlanningPreview(list(rows), [], [], per_row)
-    start, end = min(s.day for s in slots), max(s.day for s in slots)
-    technician_ids = {s.technician_id for s in slots}
+        return PlanningPreview(list(rows), [], [], per_row, existing_per_row)
     conflicts = cal.find_conflicts(
-        slots + _existing_slots(technician_ids, start, end),
+        slots + existing,
         absences=_absences(technician_ids, start, end),
         working_weekdays=_weekdays(technician_ids),
     )
     touching = [
         c for c in conflicts if any(isinstance(s.key, tuple) and s.key[0] == "row" for s in c.slots)
     ]
-    return PlanningPreview(list(rows), slots, touching, per_row)
+    return PlanningPreview(list(rows), slots, touching, per_row, existing_per_row)
 
 
 # Calendars
@@ -120,6 +146,7 @@ class CalendarDay:
     logged: list[WorkLogEntry] = field(default_factory=list)
     absences: list[Absence] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    unusual: list[str] = field(default_factory=list)  # days logged on a holiday or day off
 
     @property
     def is_weekend(self) -> bool:
@@ -196,6 +223,11 @@ def month_calendar(
         days[entry.date].planned.append(entry)
     for entry in logged:
         days[entry.date].logged.append(entry)
+        reason = cal.unusual_day(
+            entry.date, weekdays=entry.technician.working_weekdays, holidays=holidays
+        )
+        if reason and reason not in days[entry.date].unusual:
+            days[entry.date].unusual.append(reason)
     for absence in absences:
         for d in cal.each_day(max(first, absence.start_date), min(last, absence.end_date)):
             days[d].absences.append(absence)
@@ -364,7 +396,7 @@ def technician_utilisation(*, year: int) -> list[Utilisation]:
 
 def work_log_list(*, user, technician=None, member=None, year=None, month=None):
     entries = WorkLogEntry.objects.visible_to(user).select_related(
-        "member", "technician__user", "acknowledged_by"
+        "member", "technician__user", "acknowledged_by", "contested_by"
     )
     if technician is not None:
         entries = entries.filter(technician=technician)

@@ -120,9 +120,20 @@ def planning_apply(
     *, rows: Sequence[PlanningRow], created_by, accept_conflicts: bool = False
 ) -> PlanningPreview:
     """Creates the placements of the grid and their occurrences (public holidays left out).
-    With conflicts, nothing is written unless they are accepted."""
+    With conflicts, nothing is written unless they are accepted.
+
+    Saving is idempotent and additive: an occurrence identical to a day already planned is
+    not created again, an identical placement rule is not recorded twice, and no existing
+    day is removed (a day planned by mistake is deleted from the calendars)."""
     for row in rows:
         _check_row(row)
+    # One grid saved at a time per technician: two concurrent saves cannot both add a day.
+    list(
+        Technician.objects.select_for_update()
+        .filter(pk__in={row.technician.pk for row in rows})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     preview = planning_preview(rows)
     if preview.conflicts and not accept_conflicts:
         raise ValidationError(
@@ -131,16 +142,21 @@ def planning_apply(
         )
     planned = []
     for index, row in enumerate(rows):
-        placement = Placement.objects.create(
-            agreement=row.agreement,
-            technician=row.technician,
-            weekday=row.weekday,
-            frequency=row.frequency,
-            half=row.half,
-            start_date=row.start,
-            end_date=row.end,
-            created_by=created_by,
-        )
+        rule = {
+            "agreement": row.agreement,
+            "technician": row.technician,
+            "weekday": row.weekday,
+            "frequency": row.frequency,
+            "half": row.half,
+            "start_date": row.start,
+            "end_date": row.end,
+        }
+        new_slots = [slot for slot in preview.slots if slot.key == ("row", index)]
+        placement = Placement.objects.filter(**rule).order_by("pk").first()
+        if placement is None:
+            if not new_slots:
+                continue  # nothing new: the days come from earlier rules or one-offs
+            placement = Placement.objects.create(**rule, created_by=created_by)
         planned.extend(
             PlannedDay(
                 technician=row.technician,
@@ -150,11 +166,17 @@ def planning_apply(
                 date=slot.day,
                 half=slot.half,
             )
-            for slot in preview.slots
-            if slot.key == ("row", index)
+            for slot in new_slots
         )
     PlannedDay.objects.bulk_create(planned)
     return preview
+
+
+@transaction.atomic
+def planned_day_delete(*, planned: PlannedDay) -> None:
+    """Undoes a planned day (from a rule or one-off). The rule stays: saving its grid line
+    again would plan the day again."""
+    PlannedDay.objects.filter(pk=planned.pk).delete()
 
 
 @transaction.atomic
@@ -194,14 +216,17 @@ def absence_create(
     return absence
 
 
-def agreement_for(*, member: Member, day: dt.date) -> StaffingAgreement | None:
-    return (
-        StaffingAgreement.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day), member=member, start_date__lte=day
-        )
-        .order_by("-start_date", "pk")
-        .first()
+def agreement_for(
+    *, member: Member, day: dt.date, technician: Technician | None = None
+) -> StaffingAgreement | None:
+    """The member's agreement in force that day; with a technician, the latest one listing
+    them (None if none does)."""
+    agreements = StaffingAgreement.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day), member=member, start_date__lte=day
     )
+    if technician is not None:
+        agreements = agreements.filter(technicians=technician)
+    return agreements.order_by("-start_date", "pk").first()
 
 
 @transaction.atomic
@@ -215,15 +240,39 @@ def work_log_create(
     tasks: str,
     logged_by,
     support_reference: str = "",
+    confirm_unusual_day: bool = False,
 ) -> WorkLogEntry:
+    """Logs a day. The member's agreement must list the technician (whoever logs it); a
+    public holiday or a day the technician does not work needs `confirm_unusual_day`."""
     if not perms.can_log_for(logged_by, technician):
         raise ValidationError(_("Vous ne pouvez saisir que vos propres journées."))
     if date > timezone.localdate():
         raise ValidationError({"date": _("On ne saisit pas une journée à venir.")})
-    agreement = agreement_for(member=member, day=date)
-    if agreement is None:
+    if agreement_for(member=member, day=date) is None:
         raise ValidationError(
             {"member": _("Aucune convention de mise à disposition pour ce membre à cette date.")}
+        )
+    agreement = agreement_for(member=member, day=date, technician=technician)
+    if agreement is None:
+        raise ValidationError(
+            {
+                "member": _(
+                    "%(technician)s n'est pas affecté(e) à la convention de ce membre à cette "
+                    "date : la journée ne peut pas lui être facturée."
+                )
+                % {"technician": technician}
+            }
+        )
+    reason = cal.unusual_day(date, weekdays=technician.working_weekdays)
+    if reason and not confirm_unusual_day:
+        raise ValidationError(
+            {
+                "confirm_unusual_day": _(
+                    "Le %(day)s est un jour férié ou non travaillé (%(reason)s) : cochez la "
+                    "confirmation pour saisir cette journée."
+                )
+                % {"day": f"{date:%d/%m/%Y}", "reason": reason}
+            }
         )
     taken = WorkLogEntry.objects.select_for_update().filter(technician=technician, date=date)
     if any(cal.halves_overlap(half, other) for other in taken.values_list("half", flat=True)):
@@ -254,6 +303,30 @@ def work_log_acknowledge(*, entry: WorkLogEntry, user) -> WorkLogEntry:
         locked.acknowledged_by = user
         locked.acknowledged_at = timezone.now()
         locked.save(update_fields=["acknowledged_by", "acknowledged_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def work_log_contest(*, entry: WorkLogEntry, user, reason: str) -> WorkLogEntry:
+    """The member's agent disputes a logged day, with a short reason the operator reads.
+    A day already signed off cannot be contested; contesting again updates the reason."""
+    if user.operator_role:
+        raise ValidationError(_("Seul un agent du membre conteste le journal d'intervention."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif de la contestation.")})
+    max_length = WorkLogEntry._meta.get_field("contested_reason").max_length
+    if len(reason) > max_length:
+        raise ValidationError(
+            {"reason": _("Motif trop long (%(max)s caractères au plus).") % {"max": max_length}}
+        )
+    locked = WorkLogEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.acknowledged_at is not None:
+        raise ValidationError(_("Cette journée est déjà visée : elle ne peut plus être contestée."))
+    locked.contested_by = user
+    locked.contested_at = timezone.now()
+    locked.contested_reason = reason
+    locked.save(update_fields=["contested_by", "contested_at", "contested_reason", "updated_at"])
     return locked
 
 

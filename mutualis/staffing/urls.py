@@ -10,6 +10,11 @@ urlpatterns = [
     path("membres/<int:pk>/", views.member_calendar, name="member_calendar"),
     path("conventions/nouvelle/", views.agreement_create, name="agreement_create"),
     path("conventions/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path(
+        "journees/<int:pk>/supprimer/",
+        views.planned_day_delete,
+        name="planned_day_delete",
+    ),
     path("interventions/nouvelle/", views.intervention_create, name="intervention_create"),
     path("absences/nouvelle/", views.absence_create, name="absence_create"),
     path("journal/", worklog.work_log_list, name="work_log_list"),

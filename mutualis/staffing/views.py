@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +26,7 @@ from mutualis.staffing.forms import (
     StaffingAgreementForm,
     quarter_bounds,
 )
-from mutualis.staffing.models import StaffingAgreement, Technician
+from mutualis.staffing.models import PlannedDay, StaffingAgreement, Technician
 
 
 def _year(request) -> int:
@@ -84,6 +85,7 @@ def technician_calendar(request, pk):
             "calendar": selectors.month_calendar(year=year, month=month, technician=technician),
             "show_member": True,
             "here": request.path,
+            "can_delete": perms.can_plan(request.user),
         },
     )
 
@@ -100,6 +102,7 @@ def member_calendar(request, pk):
             "calendar": selectors.month_calendar(year=year, month=month, member=member),
             "show_member": False,
             "here": request.path,
+            "can_delete": perms.can_plan(request.user),
         },
     )
 
@@ -210,8 +213,11 @@ def planning(request):
             else:
                 messages.success(
                     request,
-                    _("Planning enregistré : %(count)s journées ou demi-journées.")
-                    % {"count": len(saved.slots)},
+                    _(
+                        "Planning enregistré : %(count)s journées ou demi-journées créées, "
+                        "%(existing)s déjà planifiées (non recréées)."
+                    )
+                    % {"count": len(saved.slots), "existing": saved.existing},
                 )
                 return redirect("staffing:index")
         preview = selectors.planning_preview(rows)
@@ -247,8 +253,10 @@ def _preview_rows(preview):
     if preview is None:
         return []
     return [
-        {"row": row, "count": count, "number": index + 1}
-        for index, (row, count) in enumerate(zip(preview.rows, preview.per_row, strict=True))
+        {"row": row, "count": count, "existing": existing, "number": index + 1}
+        for index, (row, count, existing) in enumerate(
+            zip(preview.rows, preview.per_row, preview.existing_per_row, strict=True)
+        )
     ]
 
 
@@ -268,6 +276,29 @@ def intervention_create(request):
     return render(
         request, "staffing/form.html", {"form": form, "title": _("Planifier une intervention")}
     )
+
+
+@operator_required(perms.PLAN, model=PlannedDay)
+@require_POST
+def planned_day_delete(request, pk):
+    """Deletes one planned day from a calendar, to undo a mistake; back to the calendar."""
+    planned = get_object_or_404(PlannedDay, pk=pk)
+    services.planned_day_delete(planned=planned)
+    messages.success(
+        request,
+        _("La journée planifiée du %(day)s (%(who)s, %(member)s) est supprimée.")
+        % {
+            "day": f"{planned.date:%d/%m/%Y}",
+            "who": planned.technician,
+            "member": planned.member.name,
+        },
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("staffing:technician_calendar", args=[planned.technician_id])
+    return redirect(f"{back}?mois={planned.date:%Y-%m}")
 
 
 @operator_required(perms.PLAN)

@@ -52,6 +52,7 @@ def test_shared_staff_pages(new_context):
     # The grid and its preview, with a conflict (checked without reloading).
     page.goto(f"{base}planning/?start=2026-09-01&end=2026-09-30")
     page.select_option("#id_form-0-weekday", "3")
+    page.select_option("#id_form-0-half", "am")  # 10/09: a full day is planned already
     page.click("button[value=preview]")
     page.wait_for_selector("#apercu")
     assert page.locator("[role=alert]").count() >= 1

@@ -40,8 +40,8 @@ def test_an_agent_lists_only_its_members_rows():
 
 
 def test_a_technician_logs_through_the_api_and_an_agent_cannot():
-    agreement = StaffingAgreementFactory()
     technician = TechnicianFactory()
+    agreement = StaffingAgreementFactory(technicians=[technician])
     payload = {
         "technician": technician.pk,
         "member": agreement.member.pk,

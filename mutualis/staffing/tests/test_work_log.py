@@ -33,8 +33,14 @@ def log(agreement, technician, logged_by, **overrides):
     return work_log_create(**(values | overrides))
 
 
+def assigned(agreement, technician=None):
+    technician = technician or TechnicianFactory()
+    agreement.technicians.add(technician)
+    return technician
+
+
 def test_a_technician_logs_their_own_day(agreement):
-    technician = TechnicianFactory()
+    technician = assigned(agreement)
     entry = log(agreement, technician, technician.user, support_reference="TK-1234")
     assert entry.agreement == agreement
     assert entry.days == 1
@@ -47,15 +53,15 @@ def test_a_technician_cannot_log_for_a_colleague(agreement):
 
 
 def test_a_manager_logs_for_anyone_and_read_only_staff_cannot(agreement):
-    assert log(agreement, TechnicianFactory(), UserFactory(manager=True))
+    assert log(agreement, assigned(agreement), UserFactory(manager=True))
     with pytest.raises(ValidationError):
-        log(agreement, TechnicianFactory(), UserFactory(read_only=True))
+        log(agreement, assigned(agreement), UserFactory(read_only=True))
 
 
 def test_a_morning_and_an_afternoon_but_not_twice_the_same_half_day(agreement):
-    technician = TechnicianFactory()
+    technician = assigned(agreement)
     log(agreement, technician, technician.user, half="am")
-    log(StaffingAgreementFactory(), technician, technician.user, half="pm")
+    log(StaffingAgreementFactory(technicians=[technician]), technician, technician.user, half="pm")
     with pytest.raises(ValidationError, match="déjà saisie"):
         log(agreement, technician, technician.user, half="full")
 
@@ -67,7 +73,7 @@ def test_no_agreement_no_log(agreement):
 
 
 def test_the_form_offers_a_technician_only_themself(client, agreement):
-    technician = TechnicianFactory()
+    technician = assigned(agreement)
     TechnicianFactory()
     client.force_login(technician.user)
     form = client.get(URL).context["form"]
