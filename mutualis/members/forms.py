@@ -58,10 +58,17 @@ class MemberFilterForm(forms.Form):
         ]
 
 
+class CodeField(forms.CharField):
+    """An official code as people type it: « 33 005 », « 213 300 635 »."""
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split())
+
+
 class TerritoryMemberForm(forms.Form):
-    code = forms.CharField(
+    code = CodeField(
         label=_("Code officiel"),
-        max_length=9,
+        max_length=12,
         help_text=_(
             "Code INSEE d'une commune (33063), SIREN d'un EPCI ou code d'un département (33)"
         ),
@@ -80,9 +87,14 @@ class EstablishmentForm(forms.Form):
         ),
         help_text=_("La commune ou l'EPCI de rattachement"),
     )
-    siren = forms.RegexField(
-        label=_("SIREN"), regex=r"^\d{9}$", required=False, help_text=_("9 chiffres")
-    )
+    siren = CodeField(label=_("SIREN"), required=False, help_text=_("9 chiffres"))
+
+    def clean_siren(self):
+        siren = self.cleaned_data["siren"]
+        if siren and not (len(siren) == 9 and siren.isdigit()):
+            raise ValidationError(_("Le SIREN comporte 9 chiffres."))
+        return siren
+
     email = forms.EmailField(label=_("Courriel"), required=False)
 
 

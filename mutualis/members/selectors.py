@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mutualis.core.text import normalize_name
 from mutualis.members.models import Member, MemberKind, Membership
@@ -110,7 +111,18 @@ def perimeter_departement_ids() -> list[int]:
     )
 
 
+KIND_PLURALS = {
+    MemberKind.REGION: _lazy("Régions"),
+    MemberKind.DEPARTEMENT: _lazy("Départements"),
+    MemberKind.EPCI: _lazy("EPCI"),
+    MemberKind.COMMUNE: _lazy("Communes"),
+    MemberKind.ESTABLISHMENT: _lazy("Établissements publics"),
+    MemberKind.OTHER: _lazy("Autres organismes publics"),
+}
+
+
 def members_by_kind(day: dt.date | None = None) -> dict[str, int]:
+    """Adherents per kind (plural label → count), the kinds with none left out."""
     rows = (
         Member.objects.filter(active_membership_exists(day))
         .values("kind")
@@ -118,7 +130,11 @@ def members_by_kind(day: dt.date | None = None) -> dict[str, int]:
         .order_by()
     )
     counts = {row["kind"]: row["n"] for row in rows}
-    return {label: counts.get(value, 0) for value, label in MemberKind.choices}
+    return {
+        str(KIND_PLURALS[value]): counts[value]
+        for value, _label in MemberKind.choices
+        if counts.get(value)
+    }
 
 
 def territory_coverage(day: dt.date | None = None) -> tuple[list[Coverage], list[Coverage]]:

@@ -69,3 +69,13 @@ def test_read_only_staff_see_no_action_buttons(client, commune_in_epci):
         "Enregistrer une adhésion"
         in client.get(f"/operateur/membres/{commune.pk}/").content.decode()
     )
+
+
+def test_codes_are_read_as_people_type_them(client):
+    from mutualis.members.tests.factories import CommuneFactory
+
+    commune = CommuneFactory(insee_code="33005")
+    client.force_login(UserFactory(manager=True))
+    response = client.post("/operateur/membres/ajouter/", {"code": "33 005"})
+    assert response.status_code == 302
+    assert commune.member.insee_code == "33005"
