@@ -47,7 +47,8 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commune
 
-    insee_code = factory.Sequence(lambda n: f"33{n:03d}")
+    # Outside real codes (tests name real ones such as 33063), within the 5 characters.
+    insee_code = factory.Sequence(lambda n: f"9{n % 10000:04d}")
     siren = factory.Sequence(lambda n: f"2133{n:05d}")
     name = factory.Sequence(lambda n: f"Saint-Martin-{n}")
     population = 800
