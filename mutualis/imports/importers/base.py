@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mutualis.core.tabular import RowError, TableRow, fold
 from mutualis.members.models import Member
@@ -30,6 +31,27 @@ class Column:
     required: bool
     help: str | Promise
     example: str = ""
+
+
+def format_day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def member_column(example: str) -> Column:
+    """The `membre` column of the files that name an existing member."""
+    return Column(
+        "membre",
+        True,
+        gettext_lazy(
+            "SIREN ou code INSEE d'un membre déjà enregistré (ou son numéro Mutualis, "
+            "#123, pour un établissement sans SIREN)."
+        ),
+        example,
+    )
+
+
+START_COLUMN = Column("debut", True, gettext_lazy("Date de début : 31/01/2024 ou 2024-01-31."), "")
+END_COLUMN = Column("fin", False, gettext_lazy("Date de fin (facultatif)."), "")
 
 
 class FieldError(Exception):
@@ -219,6 +241,27 @@ class Importer:
 
     def has_column(self, column: str) -> bool:
         return column in self.present_columns
+
+    def member_of(self, row: TableRow, index: "MemberIndex") -> Member | None:
+        """The member named by the row's `membre` column; an unknown code is a row error."""
+        code = self.field(row, "membre", parse_code)
+        member = index.find(code) if code else None
+        if code and member is None:
+            self.error(
+                row.line,
+                "membre",
+                _("Aucun membre ne porte le code « %(code)s ».") % {"code": code},
+            )
+        return member
+
+    def check_period(self, row: TableRow, start: dt.date | None, end: dt.date | None) -> None:
+        if start and end and end < start:
+            self.error(
+                row.line,
+                "fin",
+                _("La fin (%(end)s) précède le début (%(start)s).")
+                % {"end": format_day(end), "start": format_day(start)},
+            )
 
     def service_errors(self, line: int, error: ValidationError) -> list[RowError]:
         """A service's refusal, as row errors of this file."""

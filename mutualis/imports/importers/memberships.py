@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from mutualis.core.tabular import TableRow
 from mutualis.imports.importers.base import (
     CREATED,
+    END_COLUMN,
+    START_COLUMN,
     UNCHANGED,
     UPDATED,
     Column,
@@ -17,8 +19,9 @@ from mutualis.imports.importers.base import (
     MemberIndex,
     as_text,
     choice_lookup,
+    format_day,
+    member_column,
     parse_choice,
-    parse_code,
     parse_date,
     parse_text,
 )
@@ -38,10 +41,6 @@ PART_LOOKUP = choice_lookup(
         "obligatoire et optionnelle": MembershipPart.FULL,
     },
 )
-
-
-def format_day(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def overlaps(a_start, a_end, b_start, b_end) -> bool:
@@ -69,17 +68,9 @@ class MembershipRow:
 class MembershipsImporter(Importer):
     kind = "memberships"
     columns = (
-        Column(
-            "membre",
-            True,
-            gettext_lazy(
-                "SIREN ou code INSEE d'un membre déjà enregistré (ou son numéro Mutualis, "
-                "#123, pour un établissement sans SIREN)."
-            ),
-            "33063",
-        ),
-        Column("debut", True, gettext_lazy("Date de début : 31/01/2024 ou 2024-01-31."), ""),
-        Column("fin", False, gettext_lazy("Date de fin (facultatif)."), ""),
+        member_column("33063"),
+        START_COLUMN,
+        END_COLUMN,
         Column(
             "part",
             True,
@@ -139,7 +130,7 @@ class MembershipsImporter(Importer):
 
     def clean(self, row: TableRow) -> MembershipRow | None:
         before = len(self.errors)
-        code = self.field(row, "membre", parse_code)
+        member = self.member_of(row, self.index)
         start = self.field(row, "debut", parse_date, required=True)
         end = self.field(row, "fin", parse_date)
         part = self.field(row, "part", parse_choice, MembershipPart, PART_LOOKUP, required=True)
@@ -147,22 +138,7 @@ class MembershipsImporter(Importer):
         number = self.field(row, "deliberation_numero", parse_text, max_length=50)
         decided_on = self.field(row, "deliberation_date", parse_date)
         reference = self.field(row, "convention_reference", parse_text, max_length=100)
-        member = None
-        if code:
-            member = self.index.find(code)
-            if member is None:
-                self.error(
-                    row.line,
-                    "membre",
-                    _("Aucun membre ne porte le code « %(code)s ».") % {"code": code},
-                )
-        if start and end and end < start:
-            self.error(
-                row.line,
-                "fin",
-                _("La fin (%(end)s) précède le début (%(start)s).")
-                % {"end": format_day(end), "start": format_day(start)},
-            )
+        self.check_period(row, start, end)
         decision = None
         if body or number or decided_on or as_text(row.get("deliberation_date")):
             if body == "":

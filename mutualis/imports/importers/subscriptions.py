@@ -12,6 +12,8 @@ from mutualis.catalog.models import Service, Subscription, SubscriptionScope
 from mutualis.core.tabular import TableRow
 from mutualis.imports.importers.base import (
     CREATED,
+    END_COLUMN,
+    START_COLUMN,
     UNCHANGED,
     UPDATED,
     Column,
@@ -20,13 +22,13 @@ from mutualis.imports.importers.base import (
     MemberIndex,
     as_text,
     choice_lookup,
+    format_day,
+    member_column,
     parse_choice,
-    parse_code,
     parse_date,
     parse_siren,
     parse_text,
 )
-from mutualis.imports.importers.memberships import format_day
 from mutualis.members.models import Member, MemberKind
 
 SCOPE_LOOKUP = choice_lookup(
@@ -62,18 +64,10 @@ class SubscriptionRow:
 class SubscriptionsImporter(Importer):
     kind = "subscriptions"
     columns = (
-        Column(
-            "membre",
-            True,
-            gettext_lazy(
-                "SIREN ou code INSEE d'un membre déjà enregistré (ou son numéro Mutualis, "
-                "#123, pour un établissement sans SIREN)."
-            ),
-            "243300316",
-        ),
+        member_column("243300316"),
         Column("service", True, gettext_lazy("Code du service au catalogue."), "sauvegarde"),
-        Column("debut", True, gettext_lazy("Date de début : 31/01/2024 ou 2024-01-31."), ""),
-        Column("fin", False, gettext_lazy("Date de fin (facultatif)."), ""),
+        START_COLUMN,
+        END_COLUMN,
         Column(
             "perimetre",
             True,
@@ -143,7 +137,7 @@ class SubscriptionsImporter(Importer):
 
     def clean(self, row: TableRow) -> SubscriptionRow | None:
         before = len(self.errors)
-        code = self.field(row, "membre", parse_code)
+        member = self.member_of(row, self.index)
         service_code = self.field(row, "service", parse_text, required=True)
         start = self.field(row, "debut", parse_date, required=True)
         end = self.field(row, "fin", parse_date)
@@ -151,13 +145,6 @@ class SubscriptionsImporter(Importer):
             row, "perimetre", parse_choice, SubscriptionScope, SCOPE_LOOKUP, required=True
         )
         establishments = self.field(row, "etablissements", self._establishments)
-        member = self.index.find(code) if code else None
-        if code and member is None:
-            self.error(
-                row.line,
-                "membre",
-                _("Aucun membre ne porte le code « %(code)s ».") % {"code": code},
-            )
         service = self.services.get(service_code.lower()) if service_code else None
         if service_code and service is None:
             self.error(
@@ -166,13 +153,7 @@ class SubscriptionsImporter(Importer):
                 _("Aucun service du catalogue ne porte le code « %(code)s ».")
                 % {"code": service_code},
             )
-        if start and end and end < start:
-            self.error(
-                row.line,
-                "fin",
-                _("La fin (%(end)s) précède le début (%(start)s).")
-                % {"end": format_day(end), "start": format_day(start)},
-            )
+        self.check_period(row, start, end)
         if member is not None and scope:
             self._check_scope(row.line, member, scope, establishments or [])
         is_new = (
