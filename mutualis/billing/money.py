@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from mutualis.engine.money import group_thousands
+
 THIN = "\u202f"
 
 
@@ -15,7 +17,7 @@ def format_euros(cents: int | None, *, sign: bool = False, unit: bool = True) ->
     cents = int(cents)
     negative = cents < 0
     whole, rest = divmod(abs(cents), 100)
-    text = f"{whole:,}".replace(",", THIN) + f",{rest:02d}"
+    text = group_thousands(str(whole)) + f",{rest:02d}"
     if negative:
         text = "−" + text
     elif sign and cents > 0:

@@ -157,7 +157,8 @@ NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
 
 
-def _group(digits: str) -> str:
+def group_thousands(digits: str) -> str:
+    """``"1234567"`` → ``"1 234 567"`` (narrow no-break spaces), the French way."""
     parts: list[str] = []
     while len(digits) > 3:
         parts.insert(0, digits[-3:])
@@ -173,7 +174,7 @@ def format_scaled(value: int, scale: int, min_decimals: int = 0) -> str:
     decimals = len(str(scale)) - 1
     frac_text = str(frac).rjust(decimals, "0").rstrip("0") if decimals else ""
     frac_text = frac_text.ljust(min_decimals, "0")
-    text = sign + _group(str(whole))
+    text = sign + group_thousands(str(whole))
     return f"{text},{frac_text}" if frac_text else text
 
 

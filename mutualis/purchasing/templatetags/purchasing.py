@@ -4,17 +4,11 @@ from decimal import Decimal
 
 from django import template
 
+from mutualis.engine.money import group_thousands
+
 register = template.Library()
 
 NBSP = "\u202f"
-
-
-def _group(digits: str) -> str:
-    groups = []
-    while digits:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    return NBSP.join(groups) or "0"
 
 
 def format_decimal(value: Decimal, min_places: int = 0) -> str:
@@ -24,7 +18,7 @@ def format_decimal(value: Decimal, min_places: int = 0) -> str:
     whole, _dot, fraction = text.partition(".")
     fraction = fraction.rstrip("0")
     fraction = fraction.ljust(min_places, "0")
-    return sign + _group(whole) + (f",{fraction}" if fraction else "")
+    return sign + group_thousands(whole) + (f",{fraction}" if fraction else "")
 
 
 @register.filter
