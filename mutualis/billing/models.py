@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service
+from mutualis.core.jobs import Job, JobStatus
 from mutualis.core.models import TimeStampedModel
 from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.members.models import Decision, Member
@@ -87,10 +88,13 @@ class Tariff(TimeStampedModel):
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("En attente")
-    RUNNING = "running", _("En cours")
+    """A job's states (mutualis.core.jobs.JobStatus) with « computed » for done, then
+    « validated »."""
+
+    QUEUED = JobStatus.QUEUED.value, JobStatus.QUEUED.label
+    RUNNING = JobStatus.RUNNING.value, JobStatus.RUNNING.label
     COMPUTED = "computed", _("Calculé")
-    FAILED = "failed", _("Échoué")
+    FAILED = JobStatus.FAILED.value, JobStatus.FAILED.label
     VALIDATED = "validated", _("Validé")
 
 
@@ -103,19 +107,21 @@ class AllocationRunQuerySet(models.QuerySet):
         return self.filter(status=RunStatus.VALIDATED)
 
 
-class AllocationRun(TimeStampedModel):
+class AllocationRun(Job):
     """The charges of a year for every service with an adopted tariff, and their inputs.
 
     The inputs are kept as a snapshot (Arrow IPC frames) with their fingerprint, and the tariff
-    versions used are linked: re-running a stored run gives the same lines.
+    versions used are linked: re-running a stored run gives the same lines. A run is a job
+    (mutualis.core.jobs) whose « done » state is « computed », later « validated ».
     """
+
+    task_path = "mutualis.billing.tasks.compute_run"
+    done_status = RunStatus.COMPUTED
 
     year = models.PositiveSmallIntegerField(_("année"))
     status = models.CharField(
         _("statut"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    progress = models.CharField(_("étape"), max_length=200, blank=True)
-    error = models.TextField(_("erreur"), blank=True)
     fingerprint = models.CharField(_("empreinte des données"), max_length=64, blank=True)
     members_snapshot = models.BinaryField(editable=False, default=bytes)
     subscriptions_snapshot = models.BinaryField(editable=False, default=bytes)
@@ -125,9 +131,6 @@ class AllocationRun(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    task_id = models.CharField(max_length=64, blank=True)
-    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
 
     objects = AllocationRunQuerySet.as_manager()
@@ -144,10 +147,6 @@ class AllocationRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Calcul n° {self.pk} ({self.year})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (RunStatus.COMPUTED, RunStatus.FAILED, RunStatus.VALIDATED)
 
 
 class RunService(models.Model):

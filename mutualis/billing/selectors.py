@@ -12,6 +12,7 @@ from mutualis.billing.models import (
     Tariff,
 )
 from mutualis.catalog.models import Subscription
+from mutualis.core.jobs import fail_abandoned
 from mutualis.members.models import Member
 
 
@@ -31,6 +32,8 @@ def tariff_history(tariff: Tariff):
 
 
 def run_list():
+    """Runs, newest first; a run whose worker died is marked failed first (core.jobs)."""
+    fail_abandoned(AllocationRun)
     return AllocationRun.objects.defer(
         "members_snapshot", "subscriptions_snapshot", "usage_snapshot"
     ).order_by("-year", "-pk")

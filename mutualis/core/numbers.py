@@ -46,6 +46,19 @@ class DecimalBounds:
     min_value: Decimal | None = None
     max_value: Decimal | None = None
 
+    @classmethod
+    def of_field(cls, field: Any) -> "DecimalBounds":
+        """The bounds of a model's DecimalField: its digits and its min/max validators."""
+        from django.core.validators import MaxValueValidator, MinValueValidator
+
+        low = high = None
+        for validator in field.validators:
+            if isinstance(validator, MinValueValidator):
+                low = Decimal(str(validator.limit_value))
+            elif isinstance(validator, MaxValueValidator):
+                high = Decimal(str(validator.limit_value))
+        return cls(field.max_digits, field.decimal_places, low, high)
+
     @property
     def largest(self) -> Decimal:
         """The largest number the digits allow (999 999,999 for 9 digits and 3 decimals)."""
@@ -54,8 +67,9 @@ class DecimalBounds:
 
 
 def format_number(value: Decimal | int) -> str:
-    """`1234567.5` → « 1 234 567,5 » (a no-break space between thousands), for messages."""
-    sign, digits = ("-", str(value)[1:]) if str(value).startswith("-") else ("", str(value))
+    """`1234567.50` → « 1 234 567,5 » (a no-break space between thousands), for messages."""
+    text = format(Decimal(value).normalize(), "f")
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, _dot, fraction = digits.partition(".")
     groups = []
     while len(whole) > 3:
@@ -64,6 +78,13 @@ def format_number(value: Decimal | int) -> str:
     groups.insert(0, whole)
     text = "\u00a0".join(groups)
     return sign + (f"{text},{fraction}" if fraction else text)
+
+
+def decimal_comma(value: Decimal) -> str:
+    """`Decimal("120.50")` → « 120,50 »: what a French spreadsheet reads as a number and the
+    reader reads back (no thousands separator, never an exponent; the decimals are the value's
+    own: quantize or normalize it first)."""
+    return format(value, "f").replace(".", ",")
 
 
 def _not_a_number(value: Any) -> InputError:

@@ -14,11 +14,16 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from mutualis.core.numbers import decimal_comma, format_date
 
 CSV_DELIMITERS = (";", ",", "\t")
 # A cell starting with one of these is a formula for a spreadsheet: exports prefix it with an
@@ -66,6 +71,8 @@ class ImportReport:
 
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    # Rows imported but worth a second look (a reading ten times the previous one...).
+    warnings: list[RowError] = field(default_factory=list)
     rows: int = 0
     created: int = 0
     updated: int = 0
@@ -96,6 +103,7 @@ class ImportReport:
         return {
             "errors": [error.to_dict() for error in self.errors],
             "error_count": self.error_count,
+            "warnings": [w.to_dict() for w in self.warnings[: self.MAX_STORED_ERRORS]],
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
@@ -109,6 +117,7 @@ class ImportReport:
         return cls(
             errors=errors,
             error_count=data.get("error_count", len(errors)),
+            warnings=[RowError.from_dict(w) for w in data.get("warnings", [])],
             rows=data.get("rows", 0),
             created=data.get("created", 0),
             updated=data.get("updated", 0),
@@ -158,7 +167,20 @@ def file_extension(file_name: str) -> str:
     return PurePath(file_name).suffix.lower()
 
 
+def _too_big(file_name: str, message: str) -> TabularError:
+    return TabularError(RowError(file_name, None, "", message))
+
+
 def read_table(file_name: str, content: bytes) -> Table:
+    """Reads a whole file, within the limits of the settings (size, rows, columns, cell length,
+    and for XLSX its expanded size, without any DTD or entity)."""
+    limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+    if len(content) > limit:
+        raise _too_big(
+            file_name,
+            _("Ce fichier pèse %(size)s : %(max)s Mo au plus. Découpez-le en plusieurs fichiers.")
+            % {"size": filesizeformat(len(content)), "max": settings.IMPORT_MAX_UPLOAD_MB},
+        )
     extension = file_extension(file_name)
     if extension == ".csv":
         header_line, header, rows = _csv_rows(file_name, content)
@@ -185,6 +207,7 @@ def _build_table(
 ) -> Table:
     if header is None:
         raise TabularError(RowError(file_name, None, "", _("Le fichier est vide.")))
+    _check_row_size(file_name, header_line, 0, list(header))
     headers = [normalize_header(h) for h in header]
     seen: set[str] = set()
     for name in headers:
@@ -204,7 +227,8 @@ def _build_table(
         rows=[],
         header_line=header_line,
     )
-    for line, cells in rows:
+    for count, (line, cells) in enumerate(rows, start=1):
+        _check_row_size(file_name, line, count, cells)
         cells = [_clean_cell(c) for c in cells]
         if all(c == "" for c in cells):
             continue
@@ -227,6 +251,36 @@ def _build_table(
         values = {name: (cells[i] if i < len(cells) else "") for i, name in named}
         table.rows.append(TableRow(line=line, values=values))
     return table
+
+
+def _check_row_size(file_name: str, line: int, count: int, cells: list[Any]) -> None:
+    if count > settings.IMPORT_MAX_ROWS:
+        raise _too_big(
+            file_name,
+            _("Plus de %(max)s lignes : découpez le fichier en plusieurs fichiers.")
+            % {"max": settings.IMPORT_MAX_ROWS},
+        )
+    if len(cells) > settings.IMPORT_MAX_COLUMNS:
+        raise TabularError(
+            RowError(
+                file_name,
+                line,
+                "",
+                _("Plus de %(max)s colonnes : ce n'est pas un fichier à importer.")
+                % {"max": settings.IMPORT_MAX_COLUMNS},
+            )
+        )
+    for cell in cells:
+        if isinstance(cell, str) and len(cell) > settings.IMPORT_MAX_CELL_LENGTH:
+            raise TabularError(
+                RowError(
+                    file_name,
+                    line,
+                    "",
+                    _("Une cellule dépasse %(max)s caractères.")
+                    % {"max": settings.IMPORT_MAX_CELL_LENGTH},
+                )
+            )
 
 
 def _clean_cell(value: Any) -> Any:
@@ -285,21 +339,60 @@ def _csv_rows(file_name: str, content: bytes):
     return skipped + 1, header, rows
 
 
+def _check_xlsx_archive(file_name: str, content: bytes) -> None:
+    """Refuses, before openpyxl reads it, a workbook that would expand beyond the limit or
+    that declares a DTD (the door to entity expansion)."""
+    unreadable = _too_big(file_name, _("Ce fichier n'est pas un classeur .xlsx lisible."))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise unreadable from exc
+    with archive:
+        entries = archive.infolist()
+        expanded = sum(entry.file_size for entry in entries)
+        if len(entries) > 10_000 or expanded > settings.IMPORT_MAX_XLSX_EXPANDED_MB * 1024 * 1024:
+            raise _too_big(
+                file_name,
+                _("Ce classeur décompressé dépasse %(max)s Mo : découpez-le.")
+                % {"max": settings.IMPORT_MAX_XLSX_EXPANDED_MB},
+            )
+        for entry in entries:
+            if not entry.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with archive.open(entry) as part:
+                    head = part.read(4096)
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+                raise unreadable from exc
+            if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                raise _too_big(
+                    file_name,
+                    _(
+                        "Ce classeur contient une déclaration de type de document (DTD), "
+                        "refusée par sécurité : enregistrez-le à nouveau depuis votre tableur."
+                    ),
+                )
+
+
 def _xlsx_rows(file_name: str, content: bytes):
     from openpyxl import load_workbook
 
+    _check_xlsx_archive(file_name, content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise TabularError(
             RowError(file_name, None, "", _("Ce fichier n'est pas un classeur .xlsx lisible."))
         ) from exc
     try:
         sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # trust the cells, not the size the file claims
         header = None
         header_line = 1
         rows = []
         for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if line > settings.IMPORT_MAX_ROWS + 1:
+                _check_row_size(file_name, line, line, [])
             if header is None:
                 if all(_clean_cell(c) == "" for c in cells):
                     continue
@@ -307,6 +400,12 @@ def _xlsx_rows(file_name: str, content: bytes):
                 header_line = line
                 continue
             rows.append((line, list(cells)))
+    except TabularError:
+        raise
+    except Exception as exc:
+        raise TabularError(
+            RowError(file_name, None, "", _("Ce fichier n'est pas un classeur .xlsx lisible."))
+        ) from exc
     finally:
         workbook.close()
     return header_line, header, rows
@@ -319,7 +418,9 @@ def _csv_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
+    if isinstance(value, Decimal):
+        return decimal_comma(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return f"'{value}"
     return str(value)

@@ -5,7 +5,15 @@ from mutualis.imports.models import ImportJob
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "kind", "file_name", "status", "rows_total", "created_by", "created_at"]
+    list_display = [
+        "pk",
+        "kind",
+        "file_name",
+        "status",
+        "progress_total",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["kind", "status"]
     search_fields = ["file_name"]
     date_hierarchy = "created_at"
@@ -14,9 +22,9 @@ class ImportJobAdmin(admin.ModelAdmin):
         "kind",
         "file_name",
         "status",
-        "phase",
-        "rows_total",
-        "rows_done",
+        "progress",
+        "progress_total",
+        "progress_done",
         "report",
         "created_by",
         "task_id",

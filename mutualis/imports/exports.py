@@ -16,8 +16,10 @@ from mutualis.imports.importers.base import member_code
 from mutualis.imports.importers.establishments import parent_code
 from mutualis.imports.importers.members import TERRITORIAL_KINDS
 from mutualis.imports.importers.subscriptions import LIST_SEPARATOR
+from mutualis.imports.importers.usage import period_text
 from mutualis.imports.models import ImportKind
 from mutualis.members.models import Member, MemberKind, Membership
+from mutualis.metering.models import UsageRecord
 
 FORMATS = ("csv", "xlsx")
 
@@ -88,6 +90,23 @@ def _subscriptions() -> list[list[Any]]:
     ]
 
 
+def _usage() -> list[list[Any]]:
+    records = UsageRecord.objects.select_related("member", "service").order_by(
+        "year", "month", "member__name", "member_id", "service__code", "period"
+    )
+    return [
+        [
+            member_code(r.member),
+            r.service.code,
+            period_text(r.period, r.year, r.month),
+            r.quantity.normalize(),  # 1234.5, not 1234.500
+            r.service.unit,
+            r.note,
+        ]
+        for r in records.iterator(chunk_size=2000)
+    ]
+
+
 @dataclass(frozen=True)
 class Export:
     kind: str
@@ -113,5 +132,6 @@ EXPORTS: dict[str, Export] = {
         Export(ImportKind.ESTABLISHMENTS, "etablissements", _establishments),
         Export(ImportKind.MEMBERSHIPS, "adhesions", _memberships),
         Export(ImportKind.SUBSCRIPTIONS, "souscriptions", _subscriptions),
+        Export(ImportKind.USAGE, "consommations", _usage),
     )
 }

@@ -5,109 +5,67 @@ without any error is applied, in one transaction: if a row is still refused whil
 written, everything is rolled back and the report names that row.
 """
 
-import logging
 from collections.abc import Callable
-from functools import partial
 from pathlib import PurePath
 
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from mutualis.core.tabular import ImportReport, RowError, Table, TabularError, read_table
+from mutualis.core.jobs import JobFailure, Progress, job_enqueue, job_run
+from mutualis.core.tabular import ImportReport, Table, TabularError, read_table
 from mutualis.imports.importers import Importer, get_importer
-from mutualis.imports.models import ImportJob, JobPhase, JobStatus
-
-logger = logging.getLogger(__name__)
+from mutualis.imports.models import ImportJob
 
 PROGRESS_EVERY = 200  # rows between two progress writes
+READING = gettext_lazy("Lecture du fichier")
+VALIDATING = gettext_lazy("Vérification des lignes")
+APPLYING = gettext_lazy("Enregistrement")
 
 
-class _RollBack(Exception):
-    """Raised inside the apply transaction when a row was refused."""
-
-
-def import_job_submit(*, kind: str, uploaded_file, user) -> ImportJob:
-    """Stores the file and queues its import once the job row is committed."""
+def import_job_submit(*, kind: str, uploaded_file, user, options: dict | None = None) -> ImportJob:
+    """Stores the file and queues its import once the job row is committed. Nothing of the
+    file is read here: parsing happens on the job queue, never in a web request."""
     get_importer(kind)  # an unknown kind is a programming error
     job = ImportJob.objects.create(
         kind=kind,
         file_name=PurePath(uploaded_file.name).name[:255],
         content=uploaded_file.read(),
+        options=options or {},
         created_by=user,
     )
-    transaction.on_commit(partial(_enqueue, job.pk))
+    job_enqueue(job)
     return job
 
 
-def _enqueue(job_id: int) -> None:
-    from mutualis.imports.tasks import run_import_job
-
-    result = run_import_job.enqueue(job_id)
-    ImportJob.objects.filter(pk=job_id, task_id="").update(task_id=result.id)
-
-
-def _set_progress(job: ImportJob, **fields) -> None:
-    for name, value in fields.items():
-        setattr(job, name, value)
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
-
-
 def import_job_run(*, job_id: int) -> dict | None:
-    """Runs a queued job; a job already started or finished is left alone."""
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, phase=JobPhase.READING, started_at=now, updated_at=now
+    """Runs a queued import job; a job already started or finished is left alone."""
+    return job_run(ImportJob, job_id, _run)
+
+
+def _run(job: ImportJob, progress: Progress) -> dict:
+    report = import_file(
+        kind=job.kind,
+        file_name=job.file_name,
+        content=bytes(job.content),
+        user=job.created_by,
+        options=job.options,
+        progress=progress,
     )
-    if not claimed:
-        logger.warning("import job %s is not queued: not run", job_id)
-        return None
-    job = ImportJob.objects.get(pk=job_id)
-    try:
-        report = _run(job)
-    except Exception:
-        logger.exception("import job %s failed unexpectedly", job_id)
-        report = ImportReport()
-        report.add_error(
-            RowError(
-                job.file_name,
-                None,
-                "",
-                _(
-                    "Erreur inattendue pendant l'import : rien n'a été enregistré. "
-                    "Signalez-la à l'administrateur de Mutualis."
-                ),
+    ImportJob.objects.filter(pk=job.pk).update(report=report.to_dict())
+    if not report.ok:
+        raise JobFailure(
+            ngettext(
+                "Le fichier contient %(n)s erreur : rien n'a été enregistré.",
+                "Le fichier contient %(n)s erreurs : rien n'a été enregistré.",
+                report.error_count,
             )
+            % {"n": report.error_count}
         )
-        _finish(job, report)
-        raise
-    _finish(job, report)
+    progress(done=report.rows, total=report.rows)
     summary = report.to_dict()
     summary.pop("errors")
+    summary.pop("warnings")
     return summary
-
-
-def _finish(job: ImportJob, report: ImportReport) -> None:
-    now = timezone.now()
-    _set_progress(
-        job,
-        status=JobStatus.SUCCEEDED if report.ok else JobStatus.FAILED,
-        phase="",
-        report=report.to_dict(),
-        finished_at=now,
-        updated_at=now,
-        rows_done=job.rows_total if report.ok else job.rows_done,
-    )
-
-
-def _run(job: ImportJob) -> ImportReport:
-    def progress(phase: str, done: int, total: int) -> None:
-        _set_progress(job, phase=phase, rows_done=done, rows_total=total)
-
-    return import_file(
-        kind=job.kind, file_name=job.file_name, content=bytes(job.content), progress=progress
-    )
 
 
 def import_file(
@@ -115,12 +73,16 @@ def import_file(
     kind: str,
     file_name: str,
     content: bytes,
-    progress: Callable[[str, int, int], None] | None = None,
+    user=None,
+    options: dict | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> ImportReport:
-    """Reads, validates, then applies a file; `progress(phase, done, total)` follows it."""
+    """Reads, validates, then applies a file; `progress(step, done, total)` follows it."""
     report = ImportReport()
-    importer = get_importer(kind)(file_name=file_name)
+    if progress is not None:
+        progress(READING)
     try:
+        importer = get_importer(kind)(file_name=file_name, user=user, options=options or {})
         table = read_table(file_name, content)
     except TabularError as exc:
         report.add_error(exc.error)
@@ -128,18 +90,20 @@ def import_file(
     total = report.rows = len(table.rows)
     report.extend(table.errors)
     if progress is not None:
-        progress(JobPhase.VALIDATING, 0, total)
+        progress(VALIDATING, 0, total)
     cleaned = validate_table(
         importer,
         table,
-        progress=(lambda done: progress(JobPhase.VALIDATING, done, total)) if progress else None,
+        progress=(lambda done: progress(VALIDATING, done, total)) if progress else None,
     )
     report.extend(importer.errors)
     if report.ok:
         if progress is not None:
-            progress(JobPhase.APPLYING, total, total)
-        apply_rows(importer, cleaned, report)
+            progress(APPLYING, 0, total)
+        importer.apply_all(cleaned, report)
+    report.warnings.extend(importer.warnings)
     report.errors.sort(key=lambda e: e.line or 0)
+    report.warnings.sort(key=lambda e: e.line or 0)
     return report
 
 
@@ -190,32 +154,3 @@ def validate_table(importer: Importer, table: Table, progress=None) -> list:
     if progress is not None:
         progress(len(table.rows))
     return cleaned_rows
-
-
-def apply_rows(importer: Importer, cleaned_rows: list, report: ImportReport) -> None:
-    """All or nothing: each row in a savepoint, every refusal reported, then a rollback."""
-    try:
-        with transaction.atomic():
-            for cleaned in sorted(cleaned_rows, key=importer.apply_order):
-                try:
-                    with transaction.atomic():
-                        outcome = importer.apply(cleaned)
-                except ValidationError as exc:
-                    report.extend(importer.service_errors(cleaned.line, exc))
-                except DatabaseError as exc:
-                    logger.warning("import row %s refused by the database: %s", cleaned.line, exc)
-                    report.add_error(
-                        RowError(
-                            importer.file_name,
-                            cleaned.line,
-                            "",
-                            _("Enregistrement refusé par la base de données : %(error)s")
-                            % {"error": exc},
-                        )
-                    )
-                else:
-                    report.count(outcome)
-            if not report.ok:
-                raise _RollBack
-    except _RollBack:
-        report.created = report.updated = report.unchanged = 0

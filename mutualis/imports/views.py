@@ -1,20 +1,21 @@
 """Operator pages of imports and exports: upload, follow a job, download."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mutualis.core.access import operator_required
 from mutualis.core.htmx import wants_fragment
-from mutualis.core.roles import Capability, has_capability
 from mutualis.core.tabular import tabular_response
 from mutualis.imports import selectors, services
 from mutualis.imports.exports import EXPORTS, FORMATS
-from mutualis.imports.forms import ImportForm
-from mutualis.imports.models import ImportJob
+from mutualis.imports.forms import ImportForm, UploadForm
+from mutualis.imports.models import ImportJob, ImportKind
+from mutualis.purchasing.models import Campaign
 
 
 def _export_links() -> list[dict]:
@@ -30,34 +31,68 @@ def _export_links() -> list[dict]:
     ]
 
 
-def _job_list_page(request, form: ImportForm):
+def _job_list_page(request, form: ImportForm, *, kind: str = "", status: int = 200):
     return render(
         request,
         "imports/job_list.html",
         {
             "form": form,
-            "can_import": has_capability(request.user, Capability.MANAGE_MEMBERS),
-            "jobs": selectors.recent_jobs(),
+            "can_import": bool(form.fields["kind"].choices),
+            "jobs": selectors.recent_jobs(kind=kind),
+            "kind_label": ImportKind(kind).label if kind else "",
             "exports": _export_links(),
             "file_formats": selectors.file_formats(),
         },
+        status=status,
     )
 
 
 @operator_required()
 @require_GET
 def job_list(request):
-    return _job_list_page(request, ImportForm())
+    kinds = selectors.importable_kinds(request.user)
+    kind = request.GET.get("type", "")
+    kind = kind if kind in ImportKind.values else ""
+    form = ImportForm(kinds=kinds, initial={"kind": kind} if kind else None)
+    return _job_list_page(request, form, kind=kind)
 
 
-@operator_required(Capability.MANAGE_MEMBERS)
+@operator_required()
 @require_POST
 def job_create(request):
-    form = ImportForm(request.POST, request.FILES)
+    kinds = selectors.importable_kinds(request.user)
+    if not kinds:
+        raise PermissionDenied
+    form = ImportForm(request.POST, request.FILES, kinds=kinds)
     if not form.is_valid():
-        return _job_list_page(request, form)
+        return _job_list_page(request, form, status=400)
     job = services.import_job_submit(
         kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"], user=request.user
+    )
+    messages.success(
+        request,
+        _("Le fichier %(name)s a été déposé : son import est lancé.") % {"name": job.file_name},
+    )
+    return redirect("imports:job_detail", pk=job.pk)
+
+
+@operator_required(model=Campaign)
+@require_POST
+def needs_create(request, pk):
+    """A campaign's needs file, sent from the campaign's needs page."""
+    if not selectors.may_import(request.user, ImportKind.NEEDS):
+        raise PermissionDenied
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect("purchasing:campaign_needs", pk=campaign.pk)
+    job = services.import_job_submit(
+        kind=ImportKind.NEEDS,
+        uploaded_file=form.cleaned_data["file"],
+        user=request.user,
+        options={"campaign": campaign.pk},
     )
     messages.success(
         request,
@@ -73,10 +108,20 @@ def job_detail(request, pk):
         job = selectors.job_detail(pk=pk)
     except ImportJob.DoesNotExist as exc:
         raise Http404 from exc
-    context = {"job": job, "report": job.import_report}
+    context = {"job": job, "report": job.import_report, "back": _back_link(job)}
     if wants_fragment(request):
         return render(request, "imports/_job_status.html", context)
     return render(request, "imports/job_detail.html", context)
+
+
+def _back_link(job: ImportJob) -> tuple[str, str]:
+    """Where the person came from: the campaign of a needs file, the usage, or the imports."""
+    if job.kind == ImportKind.NEEDS and job.options.get("campaign"):
+        url = reverse("purchasing:campaign_needs", kwargs={"pk": job.options["campaign"]})
+        return url, _("Retour aux besoins de la campagne")
+    if job.kind == ImportKind.USAGE:
+        return reverse("metering:usage_list"), _("Retour aux consommations")
+    return reverse("imports:job_list"), _("Retour aux imports et exports")
 
 
 @operator_required()

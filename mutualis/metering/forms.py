@@ -4,11 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service
-from mutualis.core.tabular import SUPPORTED_EXTENSIONS, file_extension
 from mutualis.members.models import Member
 from mutualis.metering.models import Period
-
-MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 
 class UsageRecordForm(forms.Form):
@@ -27,22 +24,6 @@ class UsageRecordForm(forms.Form):
         label=_("Quantité"), min_value=Decimal(0), max_digits=15, decimal_places=3
     )
     note = forms.CharField(label=_("Commentaire"), max_length=300, required=False)
-
-
-class UsageImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Fichier de consommations"),
-        help_text=_("CSV (séparateur « ; » ou « , », UTF-8) ou XLSX ; 10 Mo au plus."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUPPORTED_EXTENSIONS)}),
-    )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if file_extension(uploaded.name) not in SUPPORTED_EXTENSIONS:
-            raise forms.ValidationError(_("Envoyez un fichier .csv ou .xlsx."))
-        if uploaded.size > MAX_UPLOAD_SIZE:
-            raise forms.ValidationError(_("10 Mo au plus : découpez le fichier."))
-        return uploaded
 
 
 class UsageFilterForm(forms.Form):

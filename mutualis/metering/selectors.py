@@ -1,6 +1,6 @@
-"""Reads of metering: usage lists and recent imports."""
+"""Reads of metering: usage lists."""
 
-from mutualis.metering.models import UsageImportJob, UsageRecord
+from mutualis.metering.models import UsageRecord
 
 
 def usage_list(*, user, year=None, service=None, search: str = ""):
@@ -16,11 +16,3 @@ def usage_list(*, user, year=None, service=None, search: str = ""):
     if search:
         records = records.filter(member__name__icontains=search)
     return records
-
-
-def recent_imports(limit: int = 20):
-    return UsageImportJob.objects.defer("content").select_related("created_by")[:limit]
-
-
-def import_detail(*, pk: int) -> UsageImportJob:
-    return UsageImportJob.objects.defer("content").get(pk=pk)

@@ -1,23 +1,20 @@
-"""Operator pages of usage: list, manual entry, file imports on the job queue."""
+"""Operator pages of usage: list and manual entry (files are imported by the imports app)."""
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
-from mutualis.core.htmx import wants_fragment
 from mutualis.core.roles import Capability, has_capability
 from mutualis.metering import selectors, services
-from mutualis.metering.forms import UsageFilterForm, UsageImportForm, UsageRecordForm
-from mutualis.metering.importer import COLUMNS
-from mutualis.metering.models import UsageImportJob, UsageSource
+from mutualis.metering.forms import UsageFilterForm, UsageRecordForm
+from mutualis.metering.models import UsageSource
 
 
 @operator_required()
@@ -77,49 +74,3 @@ def usage_create(request):
             messages.success(request, labels[outcome])
             return redirect("metering:usage_list")
     return render(request, "metering/usage_form.html", {"form": form})
-
-
-def _import_page(request, form, status=200):
-    return render(
-        request,
-        "metering/import_list.html",
-        {
-            "form": form,
-            "jobs": selectors.recent_imports(),
-            "columns": [(name, required, help) for name, (required, help) in COLUMNS.items()],
-            "can_import": has_capability(request.user, Capability.MANAGE_BILLING),
-        },
-        status=status,
-    )
-
-
-@operator_required()
-@require_GET
-def import_list(request):
-    return _import_page(request, UsageImportForm())
-
-
-@operator_required(Capability.MANAGE_BILLING)
-@require_POST
-def import_create(request):
-    form = UsageImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _import_page(request, form, status=400)
-    job = services.usage_import_submit(uploaded_file=form.cleaned_data["file"], user=request.user)
-    messages.success(
-        request, _("Le fichier %(n)s a été déposé : son import est lancé.") % {"n": job.file_name}
-    )
-    return redirect("metering:import_detail", pk=job.pk)
-
-
-@operator_required(model=UsageImportJob)
-@require_GET
-def import_detail(request, pk):
-    try:
-        job = selectors.import_detail(pk=pk)
-    except UsageImportJob.DoesNotExist as error:
-        raise Http404 from error
-    context = {"job": job, "report": job.import_report}
-    if wants_fragment(request):
-        return render(request, "metering/_import_status.html", context)
-    return render(request, "metering/import_detail.html", context)

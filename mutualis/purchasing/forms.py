@@ -9,11 +9,11 @@ from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service, Unit
+from mutualis.core.numbers import DecimalBounds, InputError, parse_decimal
 from mutualis.members.forms import DateInput
 from mutualis.members.models import Member, MemberKind
-from mutualis.purchasing.models import Campaign, InvitationMode, Lot
+from mutualis.purchasing.models import Campaign, InvitationMode, Lot, OfferTier
 from mutualis.purchasing.services.campaigns import CAMPAIGN_FIELDS
-from mutualis.purchasing.services.imports import parse_decimal
 from mutualis.purchasing.siren import validate_siren_key
 
 DATE_FIELDS = (
@@ -112,20 +112,13 @@ class NeedsForm(forms.Form):
         ]
 
 
-class NeedsImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Fichier des besoins (.csv ou .xlsx)"),
-        help_text=_(
-            "Colonnes : membre (SIREN ou code INSEE), lot, quantite, prix_unitaire_actuel."
-        ),
-    )
-
-
 class CriterionForm(forms.Form):
     name = forms.CharField(label=_("Critère"), max_length=100)
     weight = forms.IntegerField(label=_("Poids"), min_value=1, max_value=1000)
 
 
+TIER_THRESHOLD = DecimalBounds.of_field(OfferTier._meta.get_field("min_quantity"))
+TIER_PRICE = DecimalBounds.of_field(OfferTier._meta.get_field("unit_price"))
 TIER_LINE = re.compile(r"^\s*([^;:]+?)\s*[;:]\s*(.+?)\s*$")
 
 
@@ -135,14 +128,16 @@ def parse_tiers(text: str) -> list[tuple[Decimal, Decimal]]:
         if not line.strip():
             continue
         match = TIER_LINE.match(line)
-        try:
-            if match is None:
-                raise ValueError
-            threshold = parse_decimal(match.group(1), required=True)
-            price = parse_decimal(match.group(2), required=True)
-        except ValueError as exc:
+        if match is None:
             raise ValidationError(
                 _("Ligne %(n)s : écrivez « quantité minimale ; prix unitaire ».") % {"n": number}
+            )
+        try:
+            threshold = parse_decimal(match.group(1), TIER_THRESHOLD)
+            price = parse_decimal(match.group(2), TIER_PRICE)
+        except InputError as exc:
+            raise ValidationError(
+                _("Ligne %(n)s : %(reason)s") % {"n": number, "reason": exc.message}
             ) from exc
         tiers.append((threshold, price))
     return tiers

@@ -13,7 +13,6 @@ urlpatterns = [
     path("<int:pk>/criteres/", views.criterion_add, name="criterion_add"),
     path("<int:pk>/invitations/", views.campaign_invite, name="campaign_invite"),
     path("<int:pk>/besoins/", views.campaign_needs, name="campaign_needs"),
-    path("<int:pk>/besoins/import/", views.needs_import, name="needs_import"),
     path("<int:pk>/besoins/export/", views.needs_export, name="needs_export"),
     path("<int:pk>/besoins/membre/<int:member_pk>/", views.needs_member, name="needs_member"),
     path("<int:pk>/resultats/", views.campaign_results, name="campaign_results"),

@@ -7,7 +7,6 @@ tariff versions), so that `run_reproduce` recomputes it and finds the very same 
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 import polars as pl
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ from mutualis.billing.models import (
     Tariff,
 )
 from mutualis.billing.services.tariffs import engine_tariff
+from mutualis.core.jobs import JobFailure, Progress, job_enqueue, job_run
 from mutualis.engine import AllocationResult, Inputs, allocate_many
 
 logger = logging.getLogger(__name__)
@@ -40,19 +40,8 @@ class Computed:
 def run_request(*, year: int, created_by=None) -> AllocationRun:
     """A queued run; the computation starts on the job queue once the row is committed."""
     run = AllocationRun.objects.create(year=year, created_by=created_by)
-    transaction.on_commit(partial(_enqueue, run.pk))
+    job_enqueue(run)
     return run
-
-
-def _enqueue(run_id: int) -> None:
-    from mutualis.billing.tasks import compute_run
-
-    result = compute_run.enqueue(run_id)
-    AllocationRun.objects.filter(pk=run_id, task_id="").update(task_id=result.id)
-
-
-def _progress(run: AllocationRun, text: str) -> None:
-    AllocationRun.objects.filter(pk=run.pk).update(progress=text, updated_at=timezone.now())
 
 
 def compute(
@@ -90,45 +79,30 @@ def compute(
 
 def run_compute(*, run_id: int) -> dict | None:
     """Runs a queued run; a run already started or finished is left alone."""
-    now = timezone.now()
-    claimed = AllocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=now, updated_at=now, progress=_("Lecture des données")
-    )
-    if not claimed:
-        logger.warning("run %s is not queued: not computed", run_id)
-        return None
-    run = AllocationRun.objects.get(pk=run_id)
+    return job_run(AllocationRun, run_id, _compute_and_store)
+
+
+def _compute_and_store(run: AllocationRun, progress: Progress) -> dict:
+    progress(_("Lecture des données"))
     try:
         with transaction.atomic():
-            summary = _compute_and_store(run)
-    except (ValueError, ValidationError) as error:
-        message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        _fail(run, message)
-        return {"error": message}
-    except Exception:
-        logger.exception("run %s failed unexpectedly", run_id)
-        _fail(run, _("Erreur inattendue pendant le calcul : signalez-la à l'administrateur."))
-        raise
-    return summary
+            return _store(run, progress)
+    except ValidationError as error:
+        raise JobFailure("; ".join(error.messages)) from error
+    except ValueError as error:  # the engine refuses a tariff or its inputs, and says why
+        raise JobFailure(str(error)) from error
 
 
-def _fail(run: AllocationRun, message: str) -> None:
-    now = timezone.now()
-    AllocationRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.FAILED, error=message, progress="", finished_at=now, updated_at=now
-    )
-
-
-def _compute_and_store(run: AllocationRun) -> dict:
+def _store(run: AllocationRun, progress: Progress) -> dict:
     tariffs = list(
         Tariff.objects.adopted().filter(year=run.year).select_related("service").order_by("pk")
     )
     if not tariffs:
         raise ValidationError(_("Aucun tarif adopté pour %(year)s.") % {"year": run.year})
     frames = build_frames(year=run.year, service_ids=[t.service_id for t in tariffs])
-    _progress(run, _("Calcul de %(n)s services") % {"n": len(tariffs)})
+    progress(_("Calcul de %(n)s services") % {"n": len(tariffs)})
     computed = compute(tariffs=tariffs, frames=frames, year=run.year, run=run)
-    _progress(run, _("Enregistrement de %(n)s lignes") % {"n": len(computed.lines)})
+    progress(_("Enregistrement de %(n)s lignes") % {"n": len(computed.lines)})
     ChargeLine.objects.bulk_create(computed.lines, batch_size=BATCH_SIZE)
     RunService.objects.bulk_create(
         [_run_service(run, tariff, result) for tariff, result in computed.results]
@@ -142,10 +116,17 @@ def _compute_and_store(run: AllocationRun) -> dict:
     run.fingerprint = frames.fingerprint(t.text for t in tariffs)
     run.total_cents = sum(line.amount_cents for line in computed.lines if line.issuer_id is None)
     run.line_count = len(computed.lines)
-    run.status = RunStatus.COMPUTED
-    run.progress = ""
-    run.finished_at = timezone.now()
-    run.save()
+    run.save(
+        update_fields=[
+            "members_snapshot",
+            "subscriptions_snapshot",
+            "usage_snapshot",
+            "fingerprint",
+            "total_cents",
+            "line_count",
+            "updated_at",
+        ]
+    )
     return {"lines": run.line_count, "total_cents": run.total_cents}
 
 

@@ -40,7 +40,7 @@ def _pages(run):
         "invoices": "/operateur/facturation/titres/",
         "receivables": "/operateur/facturation/creances/",
         "usage": "/operateur/consommations/",
-        "imports": "/operateur/consommations/imports/",
+        "imports": "/operateur/imports/?type=usage",
     }
 
 

@@ -179,6 +179,15 @@ SPECTACULAR_SETTINGS = {
 
 # Background jobs: Django's tasks API with a database-backed queue (SQLite or PostgreSQL).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job that gave no sign of life for this long is taken as abandoned, and failed.
+JOB_STALE_AFTER_MINUTES = env_int("JOB_STALE_AFTER_MINUTES", 30)
+
+# Imported files (CSV/XLSX): every one is bounded before it is read.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 10)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 300_000)
+IMPORT_MAX_COLUMNS = 100
+IMPORT_MAX_CELL_LENGTH = 2_000
+IMPORT_MAX_XLSX_EXPANDED_MB = env_int("IMPORT_MAX_XLSX_EXPANDED_MB", 200)
 
 LOGGING = {
     "version": 1,

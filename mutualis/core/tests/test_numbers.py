@@ -135,3 +135,10 @@ def test_dates_outside_the_calendar_or_the_range_are_refused(typed, words):
 def test_dates_are_written_with_four_digit_years():
     assert format_date(dt.date(1, 1, 1)) == "01/01/0001"
     assert parse_date(format_date(dt.date(2026, 3, 9))) == dt.date(2026, 3, 9)
+
+
+def test_the_bounds_of_a_model_field():
+    from mutualis.metering.models import UsageRecord
+
+    bounds = DecimalBounds.of_field(UsageRecord._meta.get_field("quantity"))
+    assert bounds == DecimalBounds(15, 3, Decimal(0), None)

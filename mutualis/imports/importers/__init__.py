@@ -4,7 +4,9 @@ from mutualis.imports.importers.base import Column, Importer
 from mutualis.imports.importers.establishments import EstablishmentsImporter
 from mutualis.imports.importers.members import MembersImporter
 from mutualis.imports.importers.memberships import MembershipsImporter
+from mutualis.imports.importers.needs import NeedsImporter
 from mutualis.imports.importers.subscriptions import SubscriptionsImporter
+from mutualis.imports.importers.usage import UsageImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     importer.kind: importer
@@ -13,6 +15,8 @@ IMPORTERS: dict[str, type[Importer]] = {
         EstablishmentsImporter,
         MembershipsImporter,
         SubscriptionsImporter,
+        UsageImporter,
+        NeedsImporter,
     )
 }
 

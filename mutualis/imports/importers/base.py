@@ -7,6 +7,7 @@ writes, and the caller runs every `apply` in one transaction.
 """
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -14,13 +15,18 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mutualis.core.tabular import RowError, TableRow, fold
+from mutualis.core.numbers import InputError, format_date
+from mutualis.core.numbers import parse_date as read_date
+from mutualis.core.roles import Capability
+from mutualis.core.tabular import ImportReport, RowError, TableRow, fold
 from mutualis.members.models import Member
+
+logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -33,8 +39,7 @@ class Column:
     example: str = ""
 
 
-def format_day(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+format_day = format_date
 
 
 def member_column(example: str) -> Column:
@@ -54,10 +59,8 @@ START_COLUMN = Column("debut", True, gettext_lazy("Date de début : 31/01/2024 o
 END_COLUMN = Column("fin", False, gettext_lazy("Date de fin (facultatif)."), "")
 
 
-class FieldError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# A cell's value refused, with the French reason: the one reader's error.
+FieldError = InputError
 
 
 def token(value: Any) -> str:
@@ -71,7 +74,7 @@ def as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     return str(value).strip()
 
 
@@ -114,28 +117,8 @@ def parse_code(value: Any, *, required: bool = True) -> str:
     return text
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-
-
 def parse_date(value: Any, *, required: bool = False) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = as_text(value)
-    if not text:
-        if required:
-            raise FieldError(_("Valeur obligatoire."))
-        return None
-    for date_format in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
-    raise FieldError(
-        _("« %(value)s » n'est pas une date (attendu : 31/01/2024 ou 2024-01-31).")
-        % {"value": text}
-    )
+    return read_date(value, required=required)
 
 
 def choice_lookup(choices: type[models.TextChoices], aliases: dict[str, str] | None = None):
@@ -215,21 +198,34 @@ class MemberIndex:
         return self.by_insee.get(code.upper())
 
 
+class _RollBack(Exception):
+    """Raised inside the apply transaction when a row was refused."""
+
+
 class Importer:
     kind: ClassVar[str]
+    # Who may import this kind of file.
+    capability: ClassVar[Capability] = Capability.MANAGE_MEMBERS
     columns: ClassVar[tuple[Column, ...]]
     # Model field -> column: places a service's ValidationError on the right column.
     model_fields: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, file_name: str):
+    def __init__(self, file_name: str, *, user=None, options: dict | None = None):
         self.file_name = file_name
+        self.user = user
+        self.options = options or {}
         self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
         self.present_columns: set[str] = set()
 
     # Helpers
 
     def error(self, line: int | None, column: str, message: str) -> None:
         self.errors.append(RowError(self.file_name, line, column, message))
+
+    def warn(self, line: int | None, column: str, message: str) -> None:
+        """A row that is imported but listed in the report for a second look."""
+        self.warnings.append(RowError(self.file_name, line, column, message))
 
     def field(self, row: TableRow, column: str, parser, *args, **kwargs) -> Any:
         """Parses one cell; a bad value is recorded and comes back as None."""
@@ -297,3 +293,32 @@ class Importer:
 
     def apply(self, cleaned: Any) -> str:
         raise NotImplementedError
+
+    def apply_all(self, cleaned_rows: list, report: ImportReport) -> None:
+        """All or nothing: each row in a savepoint, every refusal reported, then a rollback.
+        A kind that writes many rows at once may override it, keeping that rule."""
+        try:
+            with transaction.atomic():
+                for cleaned in sorted(cleaned_rows, key=self.apply_order):
+                    try:
+                        with transaction.atomic():
+                            outcome = self.apply(cleaned)
+                    except ValidationError as exc:
+                        report.extend(self.service_errors(cleaned.line, exc))
+                    except DatabaseError as exc:
+                        logger.warning("import row %s refused: %s", cleaned.line, exc)
+                        report.add_error(
+                            RowError(
+                                self.file_name,
+                                cleaned.line,
+                                "",
+                                _("Enregistrement refusé par la base de données : %(error)s")
+                                % {"error": exc},
+                            )
+                        )
+                    else:
+                        report.count(outcome)
+                if not report.ok:
+                    raise _RollBack
+        except _RollBack:
+            report.created = report.updated = report.unchanged = 0

@@ -33,3 +33,6 @@ def territory(db):
         )
     ]
     return {"departement": departement, "epci": epci, "communes": communes}
+
+
+from mutualis.metering.tests.conftest import accountant, usage_world  # noqa: E402, F401  (usage files)

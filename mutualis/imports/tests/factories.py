@@ -7,9 +7,10 @@ tests of this app import from one place); ImportJob is built here.
 import factory
 
 from mutualis.catalog.tests.factories import ServiceFactory, SubscriptionFactory
+from mutualis.core.jobs import JobStatus
 from mutualis.core.roles import OperatorRole
 from mutualis.core.tests.factories import UserFactory
-from mutualis.imports.models import ImportJob, ImportKind, JobStatus
+from mutualis.imports.models import ImportJob, ImportKind
 from mutualis.members.tests.factories import (
     CommuneFactory,
     DecisionFactory,

@@ -9,7 +9,7 @@ from mutualis.imports.tests.factories import ServiceFactory
 from mutualis.imports.tests.helpers import run_import
 
 DOC = Path(settings.BASE_DIR) / "docs" / "imports.md"
-KINDS = ["members", "establishments", "memberships", "subscriptions"]
+KINDS = ["members", "establishments", "memberships", "subscriptions", "usage"]
 
 
 def test_every_example_imports_without_error(territory):
@@ -29,4 +29,6 @@ def test_every_kind_has_an_importer_and_an_export():
     from mutualis.imports.importers import IMPORTERS
     from mutualis.imports.models import ImportKind
 
-    assert set(IMPORTERS) == set(EXPORTS) == set(ImportKind.values)
+    # A campaign's needs are exported per lot from the campaign's page (purchasing).
+    assert set(IMPORTERS) == set(ImportKind.values)
+    assert set(EXPORTS) == set(ImportKind.values) - {ImportKind.NEEDS}

@@ -18,6 +18,7 @@ from mutualis.imports.tests.factories import (
     SubscriptionFactory,
 )
 from mutualis.members.models import Agreement
+from mutualis.metering.models import UsageRecord
 
 
 def add_rows(n: int) -> None:
@@ -39,6 +40,9 @@ def add_rows(n: int) -> None:
             scope=SubscriptionScope.WITH_ESTABLISHMENTS,
         )
         subscription.covered_establishments.add(establishment)
+        UsageRecord.objects.create(
+            member=epci, service=service, period="month", year=2026, month=1, quantity=3
+        )
 
 
 def queries_of(kind: str) -> tuple[int, int]:

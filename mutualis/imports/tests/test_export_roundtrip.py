@@ -1,6 +1,7 @@
 """An export, imported back, changes nothing: the columns are the same."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from mutualis.imports.tests.factories import ServiceFactory
 from mutualis.imports.tests.helpers import run_import, snapshot
 from mutualis.members import services as member_services
 from mutualis.members.models import EstablishmentKind, MembershipPart
+from mutualis.metering.models import UsageRecord
 
 
 @pytest.fixture
@@ -63,9 +65,28 @@ def world(territory):
         start_date=dt.date(2024, 2, 1),
         end_date=dt.date(2024, 12, 31),
     )
+    for period, month, quantity in (("month", 3, "1234.5"), ("quarter", 4, "0.125")):
+        UsageRecord.objects.create(
+            member=merignac,
+            service=backup,
+            period=period,
+            year=2024,
+            month=month,
+            quantity=Decimal(quantity),
+            note="=relevé; du NAS",
+        )
+    UsageRecord.objects.create(
+        member=epci, service=backup, period="year", year=2024, month=1, quantity=Decimal(100)
+    )
 
 
-EXPECTED_ROWS = {"members": 4, "establishments": 2, "memberships": 4, "subscriptions": 2}
+EXPECTED_ROWS = {
+    "members": 4,
+    "establishments": 2,
+    "memberships": 4,
+    "subscriptions": 2,
+    "usage": 3,
+}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -86,6 +107,12 @@ def test_export_then_import_changes_nothing(client, operator, world, kind, fmt):
     assert (report.created, report.updated) == (0, 0)
     assert report.unchanged == EXPECTED_ROWS[kind]
     assert snapshot(ignore=ignore) == before
+    if kind == "usage":
+        assert list(UsageRecord.objects.order_by("pk").values_list("quantity", flat=True)) == [
+            Decimal("1234.5"),
+            Decimal("0.125"),
+            Decimal(100),
+        ]
 
 
 def test_an_export_feeds_an_empty_database(client, operator, world):

@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from mutualis.imports.models import ImportJob, JobStatus
+from mutualis.core.jobs import JobStatus
+from mutualis.imports.models import ImportJob
 from mutualis.imports.tests.helpers import csv_bytes
 from mutualis.members.models import Member
 

@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from mutualis.core.jobs import JobStatus, Progress
 from mutualis.imports import services
 from mutualis.imports.importers.members import MembersImporter
-from mutualis.imports.models import JobStatus
 from mutualis.imports.tasks import run_import_job
 from mutualis.imports.tests.factories import ImportJobFactory
 from mutualis.imports.tests.helpers import csv_bytes
@@ -29,7 +29,12 @@ def test_task_runs_the_job_and_stores_the_report(job):
         "updated": 0,
         "unchanged": 0,
     }
-    assert (job.status, job.phase, job.rows_total, job.rows_done) == (JobStatus.SUCCEEDED, "", 5, 5)
+    assert (job.status, job.progress, job.progress_total, job.progress_done) == (
+        JobStatus.SUCCEEDED,
+        "",
+        5,
+        5,
+    )
     assert job.started_at <= job.finished_at
     assert job.import_report.created == 5
 
@@ -37,20 +42,19 @@ def test_task_runs_the_job_and_stores_the_report(job):
 def test_progress_is_written_while_validating(job, monkeypatch):
     monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
     seen = []
-    real = services._set_progress
+    real = Progress.__call__
 
-    def spy(job, **fields):
-        if "rows_done" in fields:
-            seen.append((fields.get("phase", job.phase), fields["rows_done"]))
-        real(job, **fields)
+    def spy(self, step=None, done=None, total=None):
+        seen.append((str(step) if step else None, done))
+        real(self, step, done, total)
 
-    monkeypatch.setattr(services, "_set_progress", spy)
+    monkeypatch.setattr(Progress, "__call__", spy)
 
     services.import_job_run(job_id=job.pk)
 
-    assert ("validating", 2) in seen
-    assert ("validating", 4) in seen
-    assert ("applying", 5) in seen
+    assert ("Vérification des lignes", 2) in seen
+    assert ("Vérification des lignes", 4) in seen
+    assert ("Enregistrement", 0) in seen
 
 
 def test_submission_enqueues_only_once_committed(
@@ -84,10 +88,10 @@ def test_an_unexpected_error_fails_the_job_and_writes_nothing(job, monkeypatch):
 
     monkeypatch.setattr(MembersImporter, "prepare", broken)
 
-    with pytest.raises(RuntimeError):
-        services.import_job_run(job_id=job.pk)
+    result = services.import_job_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert "Erreur inattendue" in job.import_report.errors[0].message
+    assert "Erreur inattendue" in job.error
+    assert result == {"error": job.error}
     assert Member.objects.count() == 0

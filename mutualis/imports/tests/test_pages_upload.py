@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mutualis.imports.forms import MAX_UPLOAD_SIZE
-from mutualis.imports.models import ImportJob, JobStatus
+from mutualis.core.jobs import JobStatus
+from mutualis.imports.models import ImportJob
 from mutualis.imports.tests.factories import ImportJobFactory
 from mutualis.imports.tests.helpers import csv_bytes, snapshot
 from mutualis.members.models import Member
@@ -65,7 +65,7 @@ def test_bad_file_shows_every_error_and_changes_nothing(
     assert job.status == JobStatus.FAILED
     page = client.get(response["Location"]).content.decode()
     assert 'role="alert"' in page
-    assert "Le fichier contient 2 erreurs." in page
+    assert "Le fichier contient 2 erreurs : rien n&#x27;a été enregistré." in page
     assert "<caption>Erreurs à corriger</caption>" in page
     assert '<th scope="col" class="num">Ligne</th>' in page
     assert '<td class="num">2</td>' in page
@@ -76,7 +76,7 @@ def test_bad_file_shows_every_error_and_changes_nothing(
     ("name", "size", "message"),
     [
         ("collectivites.xls", 10, "envoyez un fichier .csv ou .xlsx"),
-        ("collectivites.csv", MAX_UPLOAD_SIZE + 1, "10 Mo au plus"),
+        ("collectivites.csv", 10 * 1024 * 1024 + 1, "10 Mo au plus"),
     ],
 )
 def test_wrong_extension_or_size_is_refused_on_the_form(client, operator, name, size, message):
@@ -84,7 +84,7 @@ def test_wrong_extension_or_size_is_refused_on_the_form(client, operator, name, 
 
     response = upload(client, name, b"c" * size)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert 'role="alert"' in response.content.decode()
     assert not ImportJob.objects.exists()
@@ -109,7 +109,10 @@ def test_queued_job_polls_itself_with_htmx(client, operator):
 
 def test_running_job_shows_its_progress(client, operator):
     job = ImportJobFactory(
-        status=JobStatus.RUNNING, phase="validating", rows_total=400, rows_done=100
+        status=JobStatus.RUNNING,
+        progress="Vérification des lignes",
+        progress_total=400,
+        progress_done=100,
     )
     client.force_login(operator)
 

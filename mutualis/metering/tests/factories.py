@@ -4,7 +4,7 @@ import factory
 
 from mutualis.catalog.tests.factories import ServiceFactory
 from mutualis.members.tests.factories import MemberFactory
-from mutualis.metering.models import Period, UsageImportJob, UsageRecord
+from mutualis.metering.models import Period, UsageRecord
 
 
 class UsageRecordFactory(factory.django.DjangoModelFactory):
@@ -17,11 +17,3 @@ class UsageRecordFactory(factory.django.DjangoModelFactory):
     year = 2026
     month = 1
     quantity = Decimal("10")
-
-
-class UsageImportJobFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = UsageImportJob
-
-    file_name = "consommations.csv"
-    content = b"membre;service;periode;quantite\n"

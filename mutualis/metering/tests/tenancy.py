@@ -1,7 +1,6 @@
-from mutualis.metering.models import UsageImportJob, UsageRecord
-from mutualis.metering.tests.factories import UsageImportJobFactory, UsageRecordFactory
+from mutualis.metering.models import UsageRecord
+from mutualis.metering.tests.factories import UsageRecordFactory
 
 builders = {
     UsageRecord: lambda a: UsageRecordFactory(member=a),
-    UsageImportJob: lambda a: UsageImportJobFactory(),
 }

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from mutualis.metering.importer import import_usage
+from mutualis.imports.services import import_file
 from mutualis.metering.models import UsageRecord, UsageSource
 from mutualis.metering.services import UsageReading, usage_record_set
 from mutualis.metering.tests.conftest import csv_file
@@ -58,7 +58,7 @@ def test_the_import_refuses_overlaps_with_the_database_and_within_the_file(usage
             [siren, "sauvegarde", "2026-T4", "4", ""],
         ]
     )
-    report = import_usage(file_name="c.csv", content=content)
+    report = import_file(kind="usage", file_name="c.csv", content=content)
     errors = {e.line: e.message for e in report.errors}
     assert set(errors) == {4, 5, 6}
     assert "relevé mensuel 04/2026 de la ligne 2" in errors[4]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from mutualis.imports.services import import_file
 from mutualis.members.tests.factories import MemberFactory
 from mutualis.purchasing.forms import parse_tiers
 from mutualis.purchasing.models import CampaignStatus
 from mutualis.purchasing.selectors import campaign_results
 from mutualis.purchasing.services.campaigns import campaign_transition
-from mutualis.purchasing.services.imports import needs_import
 from mutualis.purchasing.services.offers import lot_award, offer_set
 from mutualis.purchasing.tests.factories import CampaignFactory, InvitationFactory, LotFactory
 
@@ -30,7 +30,12 @@ def test_the_worked_example(db):
     lot = LotFactory(campaign=campaign, number=1, unit="acte", reference_unit_price=D("1.20"))
     for siren, _row in table:
         InvitationFactory(campaign=campaign, member=MemberFactory(siren=siren))
-    report = needs_import(campaign=campaign, file_name="exemple.csv", content=csv_block.encode())
+    report = import_file(
+        kind="needs",
+        file_name="exemple.csv",
+        content=csv_block.encode(),
+        options={"campaign": campaign.pk},
+    )
     assert report.ok, [str(e) for e in report.errors]
 
     campaign_transition(campaign=campaign, status=CampaignStatus.OFFERS)

@@ -34,5 +34,5 @@ def test_savings_per_member(client, manager):
     table = read_table("economies.csv", response.content)
     row = table.rows[0].values
     assert row["membre"] == member.name
-    assert D(row["economie"]) == D("200")  # 10 × (25 − 5)
+    assert row["economie"] == "200,00"  # 10 × (25 − 5)
     assert row["base_reference"] == "son prix actuel"

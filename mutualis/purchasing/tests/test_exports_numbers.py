@@ -27,12 +27,13 @@ def test_the_results_csv_is_consistent(client, manager):
     response = client.get(reverse("purchasing:results_export", args=[campaign.pk]))
     row = read_table("economies.csv", response.content).rows[0].values
     assert row["quantite"] == "10"
-    assert row["prix_attribue"] == "5.00"
-    assert row["prix_reference"] == "25.00"
+    # Decimal commas: what a French spreadsheet reads as numbers.
+    assert row["prix_attribue"] == "5,00"
+    assert row["prix_reference"] == "25,00"
     assert (row["montant_annuel"], row["montant_seul"], row["economie"]) == (
-        "50.00",
-        "250.00",
-        "200.00",
+        "50,00",
+        "250,00",
+        "200,00",
     )
 
 
@@ -41,4 +42,4 @@ def test_the_needs_csv_has_no_trailing_zeros(client, manager):
     client.force_login(manager)
     response = client.get(reverse("purchasing:needs_export", args=[campaign.pk]))
     row = read_table("besoins.csv", response.content).rows[0].values
-    assert (row["quantite_totale"], row["prix_reference_marche"]) == ("10", "25.00")
+    assert (row["quantite_totale"], row["prix_reference_marche"]) == ("10", "25,00")

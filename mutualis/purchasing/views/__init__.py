@@ -15,7 +15,6 @@ from mutualis.purchasing.views.campaigns import (
 from mutualis.purchasing.views.needs import (
     campaign_needs,
     needs_export,
-    needs_import,
     needs_member,
 )
 from mutualis.purchasing.views.offers import lot_award, lot_offers, offer_delete
@@ -44,7 +43,6 @@ __all__ = [
     "lot_edit",
     "lot_offers",
     "needs_export",
-    "needs_import",
     "needs_member",
     "offer_delete",
     "results_export",

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
@@ -14,9 +14,8 @@ from mutualis.core.tabular import tabular_response
 from mutualis.members.models import Member
 from mutualis.purchasing import selectors
 from mutualis.purchasing.exports import export_quantity, export_unit_price
-from mutualis.purchasing.forms import NeedsForm, NeedsImportForm
+from mutualis.purchasing.forms import NeedsForm
 from mutualis.purchasing.models import Campaign, CampaignStatus, NeedSource
-from mutualis.purchasing.services.imports import needs_import as import_needs
 from mutualis.purchasing.services.needs import needs_set
 from mutualis.purchasing.views.common import WRITE, can_write
 
@@ -34,7 +33,7 @@ def campaign_needs(request, pk):
     return _needs_page(request, pk)
 
 
-def _needs_page(request, pk, import_form=None, report=None):
+def _needs_page(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
     rows = selectors.needs_overview(campaign)
     lots = list(selectors.campaign_lots(campaign))
@@ -47,8 +46,6 @@ def _needs_page(request, pk, import_form=None, report=None):
             "rows": rows,
             "counts": selectors.status_counts(rows),
             "status_labels": STATUS_LABELS,
-            "import_form": import_form or NeedsImportForm(),
-            "report": report,
             "can_write": can_write(request.user),
             "tab": "needs",
         },
@@ -94,27 +91,6 @@ def needs_member(request, pk, member_pk):
             "tab": "needs",
         },
     )
-
-
-@operator_required(WRITE, model=Campaign)
-@require_POST
-def needs_import(request, pk):
-    campaign = get_object_or_404(Campaign, pk=pk)
-    form = NeedsImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _needs_page(request, pk, import_form=form)
-    upload = form.cleaned_data["file"]
-    report = import_needs(
-        campaign=campaign, file_name=upload.name, content=upload.read(), entered_by=request.user
-    )
-    if report.ok:
-        messages.success(
-            request,
-            _("%(n)s besoin(s) importé(s) de %(file)s.")
-            % {"n": report.created, "file": upload.name},
-        )
-        return redirect("purchasing:campaign_needs", pk=pk)
-    return _needs_page(request, pk, import_form=form, report=report)
 
 
 @operator_required(model=Campaign)

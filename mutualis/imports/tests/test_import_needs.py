@@ -6,9 +6,9 @@ from decimal import Decimal as D
 import pytest
 
 from mutualis.core.tabular import write_xlsx
+from mutualis.imports.services import import_file
 from mutualis.members.tests.factories import MemberFactory
 from mutualis.purchasing.models import Need
-from mutualis.purchasing.services.imports import needs_import
 from mutualis.purchasing.tests.factories import CampaignFactory, InvitationFactory, LotFactory
 
 
@@ -22,6 +22,12 @@ def campaign(db):
         InvitationFactory(campaign=campaign, member=member)
     MemberFactory(siren="213300003", insee_code="33003")  # not invited
     return campaign
+
+
+def needs_import(*, campaign, file_name, content):
+    return import_file(
+        kind="needs", file_name=file_name, content=content, options={"campaign": campaign.pk}
+    )
 
 
 def run(campaign, text, name="besoins.csv"):

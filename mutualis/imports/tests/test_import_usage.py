@@ -5,10 +5,15 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from mutualis.metering.importer import import_usage
-from mutualis.metering.models import ImportStatus, UsageImportJob, UsageRecord
-from mutualis.metering.services import usage_import_submit
+from mutualis.core.jobs import JobStatus
+from mutualis.imports.models import ImportJob
+from mutualis.imports.services import import_file, import_job_submit
+from mutualis.metering.models import UsageRecord
 from mutualis.metering.tests.conftest import csv_file
+
+
+def import_usage(*, file_name, content):
+    return import_file(kind="usage", file_name=file_name, content=content)
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(usage_world):
@@ -74,17 +79,20 @@ def test_the_job_runs_on_the_queue_and_shows_its_report(
     content = csv_file([[usage_world["member"].siren, "sauvegarde", "2026-04", "1", ""]])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/operateur/consommations/imports/deposer/",
-            {"file": SimpleUploadedFile("c.csv", content)},
+            "/operateur/imports/importer/",
+            {"kind": "usage", "file": SimpleUploadedFile("c.csv", content)},
         )
-    job = UsageImportJob.objects.get()
-    assert response["Location"] == f"/operateur/consommations/imports/{job.pk}/"
-    assert job.status == ImportStatus.SUCCEEDED
-    page = client.get(response["Location"])
-    assert "1 relevés créés" in page.content.decode()
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/operateur/imports/{job.pk}/"
+    assert job.status == JobStatus.SUCCEEDED
+    page = client.get(response["Location"]).content.decode()
+    assert "1 ligne lue" in page
+    assert "Retour aux consommations" in page
 
 
 def test_submission_waits_for_the_commit(accountant, usage_world):
-    job = usage_import_submit(uploaded_file=SimpleUploadedFile("c.csv", b"x"), user=accountant)
+    job = import_job_submit(
+        kind="usage", uploaded_file=SimpleUploadedFile("c.csv", b"x"), user=accountant
+    )
     job.refresh_from_db()
-    assert job.status == ImportStatus.QUEUED
+    assert job.status == JobStatus.QUEUED
