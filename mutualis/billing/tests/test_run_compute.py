@@ -65,3 +65,20 @@ def test_validation_allows_one_validated_run_per_year(world):
     second = computed_run(world)
     with pytest.raises(ValidationError):
         runs.run_validate(run=second)
+
+
+def test_an_unexpected_error_fails_the_run_and_writes_no_line(world, monkeypatch):
+    """A billing run is a job like an import: it never stays « En cours »."""
+    from mutualis.billing.models import AllocationRun
+
+    def broken(**kwargs):
+        raise KeyError("colonne inconnue")
+
+    monkeypatch.setattr(runs, "build_frames", broken)
+    run = AllocationRun.objects.create(year=2026)
+    runs.run_compute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert "Erreur inattendue" in run.error
+    assert run.finished_at is not None
+    assert not ChargeLine.objects.filter(run=run).exists()
