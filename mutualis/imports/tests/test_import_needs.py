@@ -76,3 +76,46 @@ def test_an_xlsx_file(campaign):
 def test_missing_columns(campaign):
     report = run(campaign, "membre;quantite\n33001;4\n")
     assert "colonne lot" in str(report.errors[0])
+
+
+def test_the_campaign_page_sends_the_file_to_the_job_queue(
+    client, campaign, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mutualis.core.jobs import JobStatus
+    from mutualis.core.tests.factories import UserFactory
+    from mutualis.imports.models import ImportJob
+
+    client.force_login(UserFactory(manager=True))
+    page = client.get(f"/operateur/achats/{campaign.pk}/besoins/").content.decode()
+    assert f'action="/operateur/imports/besoins/{campaign.pk}/"' in page
+    content = b"membre;lot;quantite\n213300001;1;12,5\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/operateur/imports/besoins/{campaign.pk}/",
+            {"file": SimpleUploadedFile("besoins.csv", content)},
+        )
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/operateur/imports/{job.pk}/"
+    assert (job.kind, job.options, job.status) == ("needs", {"campaign": campaign.pk}, "succeeded")
+    assert Need.objects.get().quantity == D("12.5")
+    detail = client.get(response["Location"]).content.decode()
+    assert "Retour aux besoins de la campagne" in detail
+    assert job.status == JobStatus.SUCCEEDED
+
+
+def test_read_only_staff_cannot_send_a_needs_file(client, campaign):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mutualis.core.roles import OperatorRole
+    from mutualis.core.tests.factories import UserFactory
+    from mutualis.imports.models import ImportJob
+
+    client.force_login(UserFactory(operator_role=OperatorRole.READ_ONLY))
+    response = client.post(
+        f"/operateur/imports/besoins/{campaign.pk}/",
+        {"file": SimpleUploadedFile("besoins.csv", b"membre;lot;quantite\n213300001;1;1\n")},
+    )
+    assert response.status_code == 403
+    assert not ImportJob.objects.exists()
