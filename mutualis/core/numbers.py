@@ -66,6 +66,25 @@ def format_number(value: Decimal | int) -> str:
     return sign + (f"{text},{fraction}" if fraction else text)
 
 
+def without_trailing_zeros(value: Decimal | int) -> Decimal:
+    """`12.500` → `12.5`, `100.000` → `100` (never `1E+2`): the number as people write it."""
+    return Decimal(_fixed_point(value))
+
+
+def input_text(value: Decimal | int) -> str:
+    """What a form's input shows for a stored number: `12.500` → « 12,5 », `1234.5` →
+    « 1234,5 ». Every decimal that counts is kept, none is added, no exponent, no grouping;
+    the reader reads it back as the same number."""
+    return _fixed_point(value).replace(".", ",")
+
+
+def _fixed_point(value: Decimal | int) -> str:
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def _not_a_number(value: Any) -> InputError:
     return InputError(
         _("« %(value)s » n'est pas un nombre (exemples acceptés : 12,5 ou 1 234,56).")

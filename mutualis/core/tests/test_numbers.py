@@ -12,9 +12,11 @@ from mutualis.core.numbers import (
     InputError,
     format_date,
     format_number,
+    input_text,
     parse_date,
     parse_decimal,
     parse_integer,
+    without_trailing_zeros,
 )
 
 QUANTITY = DecimalBounds(15, 3, min_value=Decimal(0))  # a usage reading
@@ -135,3 +137,31 @@ def test_dates_outside_the_calendar_or_the_range_are_refused(typed, words):
 def test_dates_are_written_with_four_digit_years():
     assert format_date(dt.date(1, 1, 1)) == "01/01/0001"
     assert parse_date(format_date(dt.date(2026, 3, 9))) == dt.date(2026, 3, 9)
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (Decimal("12.500"), "12,5"),
+        (Decimal("0.9000"), "0,9"),
+        (Decimal("100.000"), "100"),
+        (Decimal("1E+2"), "100"),
+        (Decimal("1234567.25"), "1234567,25"),
+        (Decimal("0.0000001"), "0,0000001"),
+        (Decimal("-0.000"), "0"),
+        (2026, "2026"),
+    ],
+)
+def test_a_stored_number_is_shown_in_an_input_the_french_way(stored, shown):
+    assert input_text(stored) == shown
+
+
+def test_trailing_zeros_go_but_no_exponent_comes():
+    assert str(without_trailing_zeros(Decimal("12.500"))) == "12.5"
+    assert str(without_trailing_zeros(Decimal("100.000"))) == "100"
+    assert format_number(without_trailing_zeros(Decimal("1234.500"))) == "1\u00a0234,5"
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("999999999999.999"), places=3))
+def test_what_an_input_shows_reads_back_as_the_stored_number(number):
+    assert parse_decimal(input_text(number), QUANTITY) == number
