@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service
+from mutualis.core.forms import DecimalField, IntegerField
 from mutualis.core.tabular import SUPPORTED_EXTENSIONS, file_extension
 from mutualis.members.models import Member
 from mutualis.metering.models import Period
@@ -15,15 +16,15 @@ class UsageRecordForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Membre"), queryset=Member.objects.order_by("name"))
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.order_by("name"))
     period = forms.ChoiceField(label=_("Période"), choices=Period.choices, initial=Period.MONTH)
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
-    month = forms.IntegerField(
+    year = IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    month = IntegerField(
         label=_("Premier mois de la période"),
         min_value=1,
         max_value=12,
         initial=1,
         help_text=_("1 à 12 ; un trimestre commence en janvier, avril, juillet ou octobre."),
     )
-    quantity = forms.DecimalField(
+    quantity = DecimalField(
         label=_("Quantité"), min_value=Decimal(0), max_digits=15, decimal_places=3
     )
     note = forms.CharField(label=_("Commentaire"), max_length=300, required=False)
@@ -46,7 +47,7 @@ class UsageImportForm(forms.Form):
 
 
 class UsageFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), required=False, min_value=2000, max_value=2100)
+    year = IntegerField(label=_("Année"), required=False, min_value=2000, max_value=2100)
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.order_by("name"), required=False
     )
