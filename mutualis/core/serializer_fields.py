@@ -4,7 +4,7 @@ Every ModelSerializer gets them for the model's DecimalField and DateField (see
 CoreConfig.ready): a program may send 12.5 (a JSON number) or "12.5", and a person's
 spreadsheet macro "12,5" or "1 234,56"; what does not fit the field (1e999999, NaN, too many
 digits or decimals, a date outside 1900–2100) is refused with the same French sentence as in
-the forms and the imports. What the API returns is unchanged ("12.500", "2026-01-31").
+the forms. What the API returns is unchanged ("12.500", "2026-01-31").
 """
 
 from decimal import Decimal
