@@ -66,3 +66,46 @@ def test_no_source_builds_a_number_input():
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def _admin_forms():
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from mutualis.core.models import User
+
+    request = RequestFactory().get("/admin/")
+    request.user = User(is_superuser=True, is_staff=True, is_active=True)
+    for model, model_admin in admin.site._registry.items():
+        if not type(model_admin).__module__.startswith("mutualis."):
+            continue
+        yield model.__name__, model_admin.get_form(request)
+        for inline in model_admin.get_inline_instances(request):
+            yield f"{model.__name__}/{inline.model.__name__}", inline.get_formset(request).form
+
+
+def test_the_admin_reads_numbers_and_dates_like_the_forms():
+    checked = set()
+    for name, form_class in _admin_forms():
+        for field_name, field in form_class.base_fields.items():
+            where = f"{name}.{field_name}"
+            assert not isinstance(field.widget, forms.NumberInput), where
+            if isinstance(field, DJANGO_READERS):
+                assert isinstance(field, DateField), where
+            if isinstance(field, DecimalField | IntegerField | DateField):
+                checked.add(where)
+    # the days of a staffing agreement, a member's population, a decision's date
+    assert {"StaffingAgreement.days", "Member.population", "Decision.date"} <= checked
+
+
+@pytest.mark.django_db
+def test_an_admin_page_shows_a_stored_number_the_french_way(client):
+    from mutualis.core.tests.factories import UserFactory
+    from mutualis.staffing.tests.factories import StaffingAgreementFactory
+
+    agreement = StaffingAgreementFactory(days="2.5")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(f"/admin/staffing/staffingagreement/{agreement.pk}/change/")
+    html = page.content.decode()
+    assert 'name="days" value="2,5"' in html
+    assert 'type="number"' not in html
