@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.billing.models import AllocationRun, InvoiceKind, RunStatus, Tariff
 from mutualis.catalog.models import Service
-from mutualis.members.forms import DateInput
+from mutualis.core.forms import DateField, DecimalField, IntegerField
 
 
-def _year_field(**kwargs) -> forms.IntegerField:
-    return forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100, **kwargs)
+def _year_field(**kwargs) -> IntegerField:
+    return IntegerField(label=_("Année"), min_value=2000, max_value=2100, **kwargs)
 
 
 class TariffForm(forms.Form):
@@ -30,7 +30,7 @@ class TariffEditForm(forms.Form):
 class TariffAdoptForm(forms.Form):
     body = forms.CharField(label=_("Instance"), initial=_("Comité syndical"), max_length=200)
     number = forms.CharField(label=_("Numéro de la délibération"), max_length=50)
-    date = forms.DateField(label=_("Date du vote"), widget=DateInput())
+    date = DateField(label=_("Date du vote"))
 
 
 class RunForm(forms.Form):
@@ -38,15 +38,13 @@ class RunForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    issued_on = forms.DateField(
+    issued_on = DateField(
         label=_("Date d'émission"),
         initial=timezone.localdate,
-        widget=DateInput(),
     )
-    due_on = forms.DateField(
+    due_on = DateField(
         label=_("À payer avant le"),
         required=False,
-        widget=DateInput(),
         help_text=_("Vide : 30 jours après l'émission."),
     )
 
@@ -59,19 +57,18 @@ class CorrectionForm(forms.Form):
             (InvoiceKind.CANCELLATION, _("Annulation")),
         ],
     )
-    amount = forms.DecimalField(
+    amount = DecimalField(
         label=_("Montant de la réduction (€)"),
         min_value=0,
+        max_digits=12,
         decimal_places=2,
         required=False,
-        localize=True,
         help_text=_("Pour une annulation, le reste dû est annulé."),
     )
     reason = forms.CharField(label=_("Motif"), max_length=300)
-    issued_on = forms.DateField(
+    issued_on = DateField(
         label=_("Date d'émission"),
         initial=timezone.localdate,
-        widget=DateInput(),
     )
 
     def amount_cents(self) -> int | None:

@@ -1,17 +1,18 @@
 from django.contrib import admin
 
 from mutualis.catalog.models import Service, ServiceRequest, Subscription
+from mutualis.core.admin import ModelAdmin
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ModelAdmin):
     list_display = ("name", "code", "category", "unit", "status")
     list_filter = ("category", "unit", "status")
     search_fields = ("name", "code")
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ModelAdmin):
     list_display = ("member", "service", "scope", "start_date", "end_date")
     list_filter = ("service", "scope")
     search_fields = ("member__name", "member__siren")
@@ -19,7 +20,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(ModelAdmin):
     list_display = ("member", "service", "status", "created_at", "decided_at")
     list_filter = ("status", "service")
     raw_id_fields = ("member", "requested_by", "decided_by", "subscription")

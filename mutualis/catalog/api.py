@@ -16,6 +16,7 @@ from mutualis.core.api import (
     is_operator,
 )
 from mutualis.core.roles import Capability, has_capability
+from mutualis.core.serializer_fields import DateField
 from mutualis.members.models import Member
 
 
@@ -69,7 +70,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    start_date = serializers.DateField(required=False)
+    start_date = DateField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -9,11 +9,11 @@ from mutualis.catalog.models import (
     UsageKind,
     YearlyReading,
 )
-from mutualis.members.forms import DateInput
+from mutualis.core.forms import DateField, ModelForm
 from mutualis.members.models import Member, MemberKind
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(ModelForm):
     eligible_kinds = forms.MultipleChoiceField(
         label=_("Types de membres pouvant souscrire"),
         choices=MemberKind.choices,
@@ -63,7 +63,7 @@ class ServiceForm(forms.ModelForm):
 
 
 class ServiceRequestForm(forms.Form):
-    desired_start_date = forms.DateField(label=_("Date de début souhaitée"), widget=DateInput())
+    desired_start_date = DateField(label=_("Date de début souhaitée"))
     scope = forms.ChoiceField(
         label=_("Périmètre"), choices=SubscriptionScope.choices, initial=SubscriptionScope.SELF
     )
@@ -88,10 +88,9 @@ class RequestDecisionForm(forms.Form):
         choices=[("approve", _("Accepter")), ("refuse", _("Refuser"))],
         widget=forms.RadioSelect,
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         label=_("Début de la souscription"),
         required=False,
-        widget=DateInput(),
         help_text=_("Par défaut, la date souhaitée par le membre."),
     )
     reason = forms.CharField(
@@ -101,7 +100,7 @@ class RequestDecisionForm(forms.Form):
 
 class SubscriptionForm(forms.Form):
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
-    start_date = forms.DateField(label=_("Début"), widget=DateInput())
+    start_date = DateField(label=_("Début"))
     scope = forms.ChoiceField(
         label=_("Périmètre"), choices=SubscriptionScope.choices, initial=SubscriptionScope.SELF
     )
@@ -134,4 +133,4 @@ class SubscriptionForm(forms.Form):
 
 
 class SubscriptionEndForm(forms.Form):
-    end_date = forms.DateField(label=_("Date de fin"), widget=DateInput())
+    end_date = DateField(label=_("Date de fin"))

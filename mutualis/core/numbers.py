@@ -87,6 +87,25 @@ def decimal_comma(value: Decimal) -> str:
     return format(value, "f").replace(".", ",")
 
 
+def without_trailing_zeros(value: Decimal | int) -> Decimal:
+    """`12.500` → `12.5`, `100.000` → `100` (never `1E+2`): the number as people write it."""
+    return Decimal(_fixed_point(value))
+
+
+def input_text(value: Decimal | int) -> str:
+    """What a form's input shows for a stored number: `12.500` → « 12,5 », `1234.5` →
+    « 1234,5 ». Every decimal that counts is kept, none is added, no exponent, no grouping;
+    the reader reads it back as the same number."""
+    return _fixed_point(value).replace(".", ",")
+
+
+def _fixed_point(value: Decimal | int) -> str:
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def _not_a_number(value: Any) -> InputError:
     return InputError(
         _("« %(value)s » n'est pas un nombre (exemples acceptés : 12,5 ou 1 234,56).")
@@ -177,6 +196,8 @@ def parse_decimal(value: Any, bounds: DecimalBounds, *, required: bool = True) -
             _("« %(value)s » dépasse la plus grande valeur possible (%(largest)s).")
             % {"value": _shown(value), "largest": format_number(bounds.largest)}
         )
+    # Whole-number limits are often years: « 2100 au plus », not « 2 100 au plus ».
+    limit_text = str if bounds.decimal_places == 0 else format_number
     if bounds.min_value is not None and number < bounds.min_value:
         if bounds.min_value == 0:
             raise InputError(
@@ -184,12 +205,12 @@ def parse_decimal(value: Any, bounds: DecimalBounds, *, required: bool = True) -
             )
         raise InputError(
             _("« %(value)s » : %(min)s au moins.")
-            % {"value": _shown(value), "min": format_number(bounds.min_value)}
+            % {"value": _shown(value), "min": limit_text(bounds.min_value)}
         )
     if bounds.max_value is not None and number > bounds.max_value:
         raise InputError(
             _("« %(value)s » : %(max)s au plus.")
-            % {"value": _shown(value), "max": format_number(bounds.max_value)}
+            % {"value": _shown(value), "max": limit_text(bounds.max_value)}
         )
     return number.quantize(Decimal(1).scaleb(-bounds.decimal_places))
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from mutualis.core.admin import ModelAdmin
 from mutualis.imports.models import ImportJob
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ModelAdmin):
     list_display = [
         "pk",
         "kind",

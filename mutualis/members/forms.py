@@ -3,15 +3,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.forms import DateField
 from mutualis.members.models import EstablishmentKind, Member, MemberKind, MembershipPart
 from mutualis.territory.models import Departement, Epci
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def validate_pdf(document) -> None:
@@ -99,7 +93,7 @@ class EstablishmentForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    start_date = forms.DateField(label=_("Date de début"), widget=DateInput())
+    start_date = DateField(label=_("Date de début"))
     part = forms.ChoiceField(
         label=_("Part des statuts"), choices=MembershipPart.choices, initial=MembershipPart.FULL
     )
@@ -109,14 +103,12 @@ class MembershipForm(forms.Form):
     decision_number = forms.CharField(
         label=_("Numéro de délibération"), max_length=50, required=False
     )
-    decision_date = forms.DateField(label=_("Date de la délibération"), widget=DateInput())
+    decision_date = DateField(label=_("Date de la délibération"))
     decision_document = PdfField(label=_("Délibération (PDF)"), required=False)
     agreement_reference = forms.CharField(
         label=_("Référence de la convention"), max_length=100, required=False
     )
-    agreement_signed_on = forms.DateField(
-        label=_("Convention signée le"), required=False, widget=DateInput()
-    )
+    agreement_signed_on = DateField(label=_("Convention signée le"), required=False)
     agreement_third_party = forms.ModelChoiceField(
         label=_("Tiers de la convention tripartite"),
         queryset=Member.objects.filter(kind=MemberKind.EPCI).order_by("name"),
@@ -143,7 +135,7 @@ class MembershipForm(forms.Form):
 
 
 class MembershipEndForm(forms.Form):
-    end_date = forms.DateField(label=_("Date de fin"), widget=DateInput())
+    end_date = DateField(label=_("Date de fin"))
     reason = forms.CharField(label=_("Motif"), max_length=300)
 
 

@@ -1,4 +1,5 @@
-"""Readings that look like typing mistakes: ten times the previous one, or under a tenth of it.
+"""Readings that look like typing mistakes: ten times the previous one or more, or a tenth of
+it or less (« 12,5 » typed as 125 is exactly ten times).
 
 The form asks the person to confirm such a reading; the import records it and lists it in its
 report. The previous reading is the member's latest one for the same service and the same kind
@@ -19,10 +20,10 @@ ReadingKey = tuple[int, int, str, int, int]
 
 
 def is_unusual(previous: Decimal | None, quantity: Decimal) -> bool:
-    """More than ten times, or under a tenth of, a previous non-zero reading."""
+    """Ten times a previous non-zero reading or more, or a tenth of it or less."""
     if previous is None or previous <= 0:
         return False
-    return quantity > previous * UNUSUAL_RATIO or quantity * UNUSUAL_RATIO < previous
+    return quantity >= previous * UNUSUAL_RATIO or quantity * UNUSUAL_RATIO <= previous
 
 
 def previous_quantities(keys: Iterable[ReadingKey]) -> dict[ReadingKey, Decimal]:

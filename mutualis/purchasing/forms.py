@@ -9,30 +9,19 @@ from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service, Unit
+from mutualis.core.forms import DateField, DecimalField, IntegerField, ModelForm
 from mutualis.core.numbers import DecimalBounds, InputError, parse_decimal
-from mutualis.members.forms import DateInput
 from mutualis.members.models import Member, MemberKind
-from mutualis.purchasing.models import Campaign, InvitationMode, Lot, OfferTier
+from mutualis.purchasing.models import Campaign, InvitationMode, Lot
 from mutualis.purchasing.services.campaigns import CAMPAIGN_FIELDS
 from mutualis.purchasing.siren import validate_siren_key
 
-DATE_FIELDS = (
-    "needs_deadline",
-    "offers_deadline",
-    "award_date",
-    "contract_start",
-    "contract_end",
-    "agreement_date",
-)
 
-
-class CampaignForm(forms.ModelForm):
+class CampaignForm(ModelForm):
     class Meta:
         model = Campaign
         fields = list(CAMPAIGN_FIELDS)
-        widgets = {name: DateInput() for name in DATE_FIELDS} | {
-            "description": forms.Textarea(attrs={"rows": 3})
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +30,7 @@ class CampaignForm(forms.ModelForm):
         ).order_by("name")
 
 
-class LotForm(forms.ModelForm):
+class LotForm(ModelForm):
     class Meta:
         model = Lot
         fields = ["name", "unit", "description", "max_quantity", "reference_unit_price"]
@@ -78,7 +67,7 @@ class NeedsForm(forms.Form):
         self.lots = list(lots)
         for lot in self.lots:
             need = needs.get(lot.pk)
-            self.fields[f"quantity_{lot.pk}"] = forms.DecimalField(
+            self.fields[f"quantity_{lot.pk}"] = DecimalField(
                 label=_("Quantité annuelle (%(unit)s) — lot %(lot)s")
                 % {"unit": lot.unit, "lot": lot},
                 min_value=0,
@@ -87,7 +76,7 @@ class NeedsForm(forms.Form):
                 required=False,
                 initial=need.quantity if need else None,
             )
-            self.fields[f"price_{lot.pk}"] = forms.DecimalField(
+            self.fields[f"price_{lot.pk}"] = DecimalField(
                 label=_("Prix unitaire actuel en € HT — lot %(lot)s") % {"lot": lot},
                 min_value=0,
                 max_digits=12,
@@ -114,12 +103,15 @@ class NeedsForm(forms.Form):
 
 class CriterionForm(forms.Form):
     name = forms.CharField(label=_("Critère"), max_length=100)
-    weight = forms.IntegerField(label=_("Poids"), min_value=1, max_value=1000)
+    weight = IntegerField(label=_("Poids"), min_value=1, max_value=1000)
 
 
-TIER_THRESHOLD = DecimalBounds.of_field(OfferTier._meta.get_field("min_quantity"))
-TIER_PRICE = DecimalBounds.of_field(OfferTier._meta.get_field("unit_price"))
 TIER_LINE = re.compile(r"^\s*([^;:]+?)\s*[;:]\s*(.+?)\s*$")
+
+
+# What a tier holds (OfferTier): a minimum quantity above zero, and a unit price.
+TIER_THRESHOLD = DecimalBounds(14, 2, min_value=Decimal("0.01"))
+TIER_PRICE = DecimalBounds(12, 4, min_value=Decimal(0))
 
 
 def parse_tiers(text: str) -> list[tuple[Decimal, Decimal]]:
@@ -135,10 +127,10 @@ def parse_tiers(text: str) -> list[tuple[Decimal, Decimal]]:
         try:
             threshold = parse_decimal(match.group(1), TIER_THRESHOLD)
             price = parse_decimal(match.group(2), TIER_PRICE)
-        except InputError as exc:
+        except InputError as refused:
             raise ValidationError(
-                _("Ligne %(n)s : %(reason)s") % {"n": number, "reason": exc.message}
-            ) from exc
+                _("Ligne %(n)s : %(reason)s") % {"n": number, "reason": refused.message}
+            ) from refused
         tiers.append((threshold, price))
     return tiers
 
@@ -151,7 +143,7 @@ class OfferForm(forms.Form):
         error_messages={"invalid": _("Un SIREN a 9 chiffres.")},
         validators=[validate_siren_key],
     )
-    unit_price = forms.DecimalField(
+    unit_price = DecimalField(
         label=_("Prix unitaire de base en € HT"), min_value=0, max_digits=12, decimal_places=4
     )
     tiers = forms.CharField(
@@ -163,17 +155,18 @@ class OfferForm(forms.Form):
             "« 1000 ; 0,45 ». Le palier est choisi sur la quantité totale du groupement."
         ),
     )
-    received_on = forms.DateField(label=_("Reçue le"), required=False, widget=DateInput())
+    received_on = DateField(label=_("Reçue le"), required=False)
     note = forms.CharField(label=_("Commentaire"), required=False, max_length=300)
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
-            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+            self.fields[f"score_{criterion.pk}"] = DecimalField(
                 label=_("Note « %(name)s » sur 10") % {"name": criterion.name},
                 min_value=0,
                 max_value=10,
+                max_digits=5,
                 decimal_places=2,
                 required=False,
             )
@@ -197,7 +190,7 @@ class AwardForm(forms.Form):
         label=_("Instance"), max_length=200, initial=_("Comité syndical")
     )
     decision_number = forms.CharField(label=_("Numéro de la délibération"), max_length=50)
-    decision_date = forms.DateField(label=_("Date de la délibération"), widget=DateInput())
+    decision_date = DateField(label=_("Date de la délibération"))
 
     def __init__(self, *args, lot, ranked_ids=(), **kwargs):
         """`ranked_ids`: the lot's offers best first; the best one is pre-selected."""
@@ -220,8 +213,8 @@ class AwardForm(forms.Form):
 
 class OrderForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Lot"), queryset=None, empty_label=None)
-    ordered_on = forms.DateField(label=_("Date de commande"), widget=DateInput())
-    quantity = forms.DecimalField(label=_("Quantité"), min_value=0, max_digits=14, decimal_places=2)
+    ordered_on = DateField(label=_("Date de commande"))
+    quantity = DecimalField(label=_("Quantité"), min_value=0, max_digits=14, decimal_places=2)
     reference = forms.CharField(label=_("Référence du bon de commande"), required=False)
 
     def __init__(self, *args, campaign, members=None, **kwargs):
@@ -236,7 +229,7 @@ class OrderForm(forms.Form):
             self.order_fields(["member"])
 
 
-class RenewForm(forms.ModelForm):
+class RenewForm(ModelForm):
     class Meta:
         model = Campaign
         fields = [
@@ -247,8 +240,7 @@ class RenewForm(forms.ModelForm):
             "contract_start",
             "contract_end",
         ]
-        widgets = {name: DateInput() for name in DATE_FIELDS}
 
 
 class FeeForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    year = IntegerField(label=_("Année"), min_value=2000, max_value=2100)

@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.members.forms import DateInput
+from mutualis.core.forms import DateField, IntegerField, ModelForm
 from mutualis.members.models import Decision, Member, MemberKind
 from mutualis.staffing import calendar as cal
 from mutualis.staffing.models import (
@@ -43,8 +43,8 @@ class PlanningRowForm(forms.Form):
         label=_("Fréquence"), choices=Frequency.choices, initial=Frequency.WEEKLY
     )
     half = forms.ChoiceField(label=_("Durée"), choices=Half.choices, initial=Half.FULL)
-    start = forms.DateField(label=_("Du"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("Au"), widget=DateInput(), required=False)
+    start = DateField(label=_("Du"), required=False)
+    end = DateField(label=_("Au"), required=False)
 
     def __init__(self, *args, choices, row_number=0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,11 +113,11 @@ PlanningFormSet = forms.formset_factory(
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Du"), widget=DateInput())
-    end = forms.DateField(label=_("Au"), widget=DateInput())
+    start = DateField(label=_("Du"))
+    end = DateField(label=_("Au"))
 
 
-class StaffingAgreementForm(forms.ModelForm):
+class StaffingAgreementForm(ModelForm):
     member = forms.ModelChoiceField(
         label=_("Membre"),
         queryset=Member.objects.filter(kind__in=[MemberKind.EPCI, MemberKind.COMMUNE]).order_by(
@@ -139,11 +139,7 @@ class StaffingAgreementForm(forms.ModelForm):
             "billing_basis",
             "technicians",
         ]
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "technicians": forms.CheckboxSelectMultiple,
-        }
+        widgets = {"technicians": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +154,7 @@ class StaffingAgreementForm(forms.ModelForm):
 class PlannedDayForm(forms.Form):
     agreement = forms.ModelChoiceField(label=_("Membre (convention)"), queryset=None)
     technician = forms.ModelChoiceField(label=_("Technicien"), queryset=None)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     half = forms.ChoiceField(label=_("Durée"), choices=Half.choices, initial=Half.FULL)
     note = forms.CharField(label=_("Objet"), max_length=300, required=False)
 
@@ -171,11 +167,10 @@ class PlannedDayForm(forms.Form):
         self.fields["technician"].queryset = Technician.objects.select_related("user")
 
 
-class AbsenceForm(forms.ModelForm):
+class AbsenceForm(ModelForm):
     class Meta:
         model = Absence
         fields = ["technician", "kind", "start_date", "end_date", "note"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +180,7 @@ class AbsenceForm(forms.ModelForm):
 class WorkLogForm(forms.Form):
     technician = forms.ModelChoiceField(label=_("Technicien"), queryset=None)
     member = forms.ModelChoiceField(label=_("Membre"), queryset=None)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     half = forms.ChoiceField(label=_("Durée"), choices=Half.choices, initial=Half.FULL)
     category = forms.ChoiceField(label=_("Catégorie"), choices=TaskCategory.choices)
     tasks = forms.CharField(label=_("Travaux réalisés"), widget=forms.Textarea)
@@ -214,5 +209,5 @@ class ContestForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
-    month = forms.IntegerField(label=_("Mois"), min_value=1, max_value=12)
+    year = IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    month = IntegerField(label=_("Mois"), min_value=1, max_value=12)

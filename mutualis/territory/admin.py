@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from mutualis.core.admin import ModelAdmin
 from mutualis.core.text import normalize_name
 from mutualis.territory.models import Commune, Departement, Epci, Region
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """Browse and search only: rows are created and updated by the loader."""
 
     show_full_result_count = False

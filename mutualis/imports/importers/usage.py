@@ -219,7 +219,7 @@ class UsageImporter(Importer):
                     r.line,
                     "quantite",
                     _(
-                        "%(quantity)s : plus de dix fois, ou moins du dixième, du relevé "
+                        "%(quantity)s : dix fois ou plus, ou un dixième ou moins, du relevé "
                         "précédent (%(previous)s). Vérifiez cette quantité."
                     )
                     % {"quantity": format_number(r.quantity), "previous": format_number(before)},

@@ -174,7 +174,7 @@ def test_an_unusual_reading_is_imported_and_listed(usage_world):
     job = _usage_job(
         csv_file(
             [
-                [siren, "sauvegarde", "2026-05", "130", ""],  # « 13,0 » without its comma
+                [siren, "sauvegarde", "2026-05", "125", ""],  # « 12,5 » without its comma
                 [siren, "sauvegarde", "2026-06", "13", ""],
             ]
         )
@@ -182,6 +182,6 @@ def test_an_unusual_reading_is_imported_and_listed(usage_world):
     assert job.status == JobStatus.SUCCEEDED
     [warning] = job.import_report.warnings
     assert (warning.line, warning.field) == (2, "quantite")
-    assert warning.message.startswith("130 : plus de dix fois")
+    assert warning.message.startswith("125 : dix fois ou plus")
     assert "(12,5)" in warning.message
     assert UsageRecord.objects.count() == 3

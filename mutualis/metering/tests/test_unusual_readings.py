@@ -13,8 +13,10 @@ from mutualis.metering.tests.factories import UsageRecordFactory
     ("previous", "quantity", "unusual"),
     [
         (Decimal(12), Decimal(125), True),  # « 12,5 » typed where the comma was dropped
-        (Decimal(12), Decimal(120), False),
-        (Decimal(12), Decimal("1.2"), False),
+        (Decimal("12.5"), Decimal(125), True),  # exactly ten times: the comma dropped
+        (Decimal(12), Decimal(119), False),
+        (Decimal(12), Decimal("1.21"), False),
+        (Decimal(12), Decimal("1.2"), True),
         (Decimal(12), Decimal("1.1"), True),
         (Decimal(12), Decimal(0), True),
         (None, Decimal(10**9), False),  # a first reading has nothing to compare with
