@@ -1,7 +1,8 @@
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mutualis.engine.tests.helpers import run
+from mutualis.engine.tests.profiles import examples
 
 UNIT = '[[components]]\ntype = "unit_price"\nprice = 1\n'
 
@@ -34,7 +35,7 @@ def test_floor_is_taken_from_the_others_under_cost_sharing() -> None:
     assert result.amounts() == {"C1": 20_000, "C2": 60_000, "C4": 20_000}
 
 
-@settings(max_examples=50, deadline=None)
+@examples(50)
 @given(
     units=st.lists(st.integers(0, 10**5), min_size=5, max_size=5),
     floor=st.integers(0, 5_000),
