@@ -2,7 +2,7 @@
 
 Order of the steps for a priced tariff (``[[components]]``), per consumer:
 components (each half up to the cent) → × solidarity coefficient → × days / days of the year →
-floor, then cap → rounding (cent or euro) → exempt members owe 0.
+floor, then cap → rounding (cent or euro), never across a limit → exempt members owe 0.
 
 For a cost-sharing tariff (``[cost_sharing]``): the net cost (cost − subsidies) is split by the
 key ``units × weight of the kind × solidarity coefficient × days`` (exempt: key 0) with the
@@ -78,17 +78,25 @@ def priced_amounts(
     if tariff.prorata:
         amount = mul_div_half_up(amount, days, diy)
     limit = np.full(n, LIMIT_NONE, dtype=np.int8)
+    amount = _within_limits(amount, limit, floor, cap)
+    if step != 1:
+        # Rounding to the euro never takes an amount across a limit: it stays at the limit.
+        amount = _within_limits((2 * amount + step) // (2 * step) * step, limit, floor, cap)
+    amount = np.where(exempt >= 0, 0, amount)
+    limit[exempt >= 0] = LIMIT_NONE
+    return Priced(comps, base, amount, limit)
+
+
+def _within_limits(
+    amount: IntArray, limit: LimitArray, floor: int | None, cap: IntArray
+) -> IntArray:
+    """The floor, then the cap (which wins over the floor); ``limit`` marks the lines moved."""
     if floor is not None:
         limit[amount < floor] = LIMIT_FLOOR
         amount = np.maximum(amount, floor)
     capped = (cap >= 0) & (amount > cap)
     limit[capped] = LIMIT_CAP
-    amount = np.where(capped, cap, amount)
-    if step != 1:
-        amount = (2 * amount + step) // (2 * step) * step
-    amount = np.where(exempt >= 0, 0, amount)
-    limit[exempt >= 0] = LIMIT_NONE
-    return Priced(comps, base, amount, limit)
+    return np.where(capped, cap, amount)
 
 
 @dataclass
