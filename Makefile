@@ -23,9 +23,11 @@ install: $(STAMP) ## Create the virtualenv and install Mutualis with its dev too
 chromium: ## Install Debian's Chromium for the accessibility tests (when root and missing)
 	@bash scripts/ensure-chromium
 
-demo: install ## Install, load the demo operator (Gironde) and serve http://$(HOST):$(PORT)
+demo: export DJANGO_SETTINGS_MODULE = mutualis.config.settings.demo
+demo: install ## Install, load the demo operator (Gironde) and serve it (DEBUG off) on http://$(HOST):$(PORT)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/mutualis demo load
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/mutualis demo load --address http://$(HOST):$(PORT)
 	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
