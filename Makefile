@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= mutualis.config.settings.dev
 
-.PHONY: help demo test bench lint format install chromium messages clean
+.PHONY: help demo test fuzz bench lint format install chromium messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,9 +23,11 @@ install: $(STAMP) ## Create the virtualenv and install Mutualis with its dev too
 chromium: ## Install Debian's Chromium for the accessibility tests (when root and missing)
 	@bash scripts/ensure-chromium
 
-demo: install ## Install, load the demo operator (Gironde) and serve http://$(HOST):$(PORT)
+demo: export DJANGO_SETTINGS_MODULE = mutualis.config.settings.demo
+demo: install ## Install, load the demo operator (Gironde) and serve it (DEBUG off) on http://$(HOST):$(PORT)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/mutualis demo load
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/mutualis demo load --address http://$(HOST):$(PORT)
 	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
@@ -37,6 +39,10 @@ test: install chromium ## Run the whole test suite (SQLite, then PostgreSQL when
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=mutualis.config.settings.test $(BIN)/pytest
 	bash scripts/test-postgres
+
+fuzz: install ## Run the property tests with 20 times more examples (Hypothesis fuzz profile)
+	DJANGO_SETTINGS_MODULE=mutualis.config.settings.test $(BIN)/pytest -m hypothesis \
+	  --hypothesis-profile=fuzz --hypothesis-show-statistics
 
 bench: install ## Run the benchmarks (ratios against baselines measured in the same run)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -1,11 +1,14 @@
-"""Guards for the whole suite: services, templates, CSRF."""
+"""Guards for the whole suite: services, templates, CSRF; the Hypothesis profile."""
 
 import os
 import socket
 
 import pytest
 
+from mutualis.engine.tests import profiles
+
 IN_CI = bool(os.environ.get("CI"))
+profiles.load(os.environ)
 
 
 def require_service(name: str, host: str, port: int) -> None:

@@ -53,3 +53,5 @@ urlpatterns = [
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "mutualis.core.views.server_error"

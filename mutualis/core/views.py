@@ -1,5 +1,11 @@
-from django.http import JsonResponse
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from mutualis.core.access import authenticated, public
 from mutualis.core.roles import Capability, OperatorRole, has_capability
@@ -18,3 +24,29 @@ def home(request):
 def health(request):
     """Load-balancer probe: answers without a session or a database write."""
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request):
+    """The 500 page in the layout, drawn without the session or the database (they may be
+    what failed); if even the layout fails (static files missing…), a bare page in French."""
+    try:
+        body = render_to_string(
+            "500.html", {"operator_name": settings.OPERATOR_NAME, "csrf_token": ""}
+        )
+    except Exception:
+        logging.getLogger(__name__).exception("The 500 page could not be drawn in the layout")
+        body = _BARE_500.format(
+            title=escape(_("Une erreur est survenue")),
+            text=escape(
+                _("L'équipe de l'opérateur en est informée. Réessayez dans quelques minutes.")
+            ),
+            home=escape(_("Retour à l'accueil")),
+        )
+    return HttpResponseServerError(body)
+
+
+_BARE_500 = (
+    '<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>{title}</title></head>\n'
+    '<body><main><h1>{title}</h1><p>{text}</p><p><a href="/">{home}</a></p></main></body>\n'
+    "</html>\n"
+)

@@ -109,7 +109,8 @@ def largest_remainder(total: int, weights: AnyIntArray, order: IntArray, step: i
     """Split ``total`` (cents) in proportion to non-negative integer ``weights``.
 
     Shares are multiples of ``step`` (1 = cent, 100 = euro) except that the cents left when
-    ``total`` is not a multiple of ``step`` go to the first line of the remainder order. Lines
+    ``total`` is not a multiple of ``step`` go to the first line of the remainder order (never
+    to a line of zero weight). Lines
     sum exactly to ``total``. Ties on the remainder are broken by ``order`` (e.g. the rank of the
     member id), so a run is reproducible. All-zero weights give all-zero shares.
     """
@@ -135,7 +136,8 @@ def largest_remainder(total: int, weights: AnyIntArray, order: IntArray, step: i
         _, rank = np.unique(rem_o.astype(object), return_inverse=True)
         neg_rem = -rank.astype(np.int64)
     left = units - int(quotient.sum())
-    ranking = np.lexsort((order, neg_rem))
+    # Largest remainder first, then by order; a line of zero weight gets nothing, not even cents.
+    ranking = np.lexsort((order, neg_rem, np.asarray(weights == 0, dtype=np.bool_)))
     shares = quotient.astype(np.int64)
     if left:
         shares[ranking[:left]] += 1

@@ -1,4 +1,4 @@
-"""Local development and the demo: DEBUG on, plain HTTP on 127.0.0.1."""
+"""Local development: DEBUG on, plain HTTP on 127.0.0.1 (the demo turns DEBUG off: demo.py)."""
 
 import os
 

@@ -1,7 +1,8 @@
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mutualis.engine.tests.helpers import run
+from mutualis.engine.tests.profiles import examples
 
 FEDER = """
 [cost_sharing]
@@ -61,7 +62,7 @@ def test_nobody_with_units_leaves_the_cost_unallocated() -> None:
     assert result.total_cents() == 0
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(
     cost=st.integers(0, 10**9),
     share=st.integers(0, 10_000),

@@ -1,11 +1,12 @@
 import random
 
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mutualis.engine import Scope, Subscription, allocate, parse_tariff
 from mutualis.engine.tests.helpers import territory, usage
+from mutualis.engine.tests.profiles import examples
 
 TARIFF = parse_tariff(
     """
@@ -19,7 +20,7 @@ bands = [{ below = 500, coefficient = 0.7 }, { coefficient = 1.3 }]
 )
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(units=st.lists(st.integers(0, 50), min_size=7, max_size=7), seed=st.integers(0, 999))
 def test_same_inputs_in_any_order_give_identical_lines(units: list[int], seed: int) -> None:
     ids = ["E1", "C1", "C2", "C3", "C4", "S1", "S2"]

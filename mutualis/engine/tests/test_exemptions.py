@@ -1,7 +1,8 @@
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mutualis.engine.tests.helpers import run
+from mutualis.engine.tests.profiles import examples
 
 UNIT = '[[components]]\ntype = "unit_price"\nprice = 12.40\n'
 SMALL = '[[exemptions]]\nkinds = ["commune"]\npopulation_below = 500\n'
@@ -37,7 +38,7 @@ def test_floor_does_not_apply_to_exempt_members() -> None:
     assert result.amounts() == {"C1": 0, "C2": 10_000}
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(
     units=st.lists(st.integers(0, 10**6), min_size=6, max_size=6),
     threshold=st.integers(0, 5_000),

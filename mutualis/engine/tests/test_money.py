@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mutualis.engine.money import (
@@ -48,6 +48,7 @@ def test_largest_remainder_by_euro_keeps_cents_reconciled() -> None:
     assert sorted(s % 100 for s in shares.tolist()) == [0, 0, 50]
 
 
+@example(2, [0, 3], 100)  # the 2 cents went to the line of zero weight
 @given(
     st.integers(0, 10**12),
     st.lists(st.integers(0, 10**9), min_size=1, max_size=30),
@@ -61,6 +62,11 @@ def test_largest_remainder_always_sums_to_total(total: int, weights: list[int], 
     else:
         assert int(shares.sum()) == total
         assert (shares >= 0).all()
+    assert (shares[w == 0] == 0).all()
+
+
+def test_cents_left_by_euro_rounding_never_go_to_a_line_of_zero_weight() -> None:
+    assert largest_remainder(2, np.asarray([0, 3]), np.arange(2), 100).tolist() == [0, 2]
 
 
 def test_largest_remainder_with_huge_weights_uses_exact_integers() -> None:

@@ -1,10 +1,11 @@
 """More units never cost less under the same tariff (unit, graduated tiers, grid, quota)."""
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mutualis.engine import Subscription
 from mutualis.engine.tests.helpers import run
+from mutualis.engine.tests.profiles import examples
 
 
 def amount(body: str, qty: int) -> int:
@@ -52,7 +53,7 @@ def tariffs(draw: st.DrawFn) -> str:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(body=tariffs(), qty=st.integers(0, 10**7), more=st.integers(0, 10**7))
 def test_more_units_never_cost_less(body: str, qty: int, more: int) -> None:
     assert amount(body, qty + more) >= amount(body, qty)

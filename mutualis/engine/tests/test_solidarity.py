@@ -1,10 +1,11 @@
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mutualis.engine import Member, MemberKind
 from mutualis.engine.tests.helpers import run, territory
+from mutualis.engine.tests.profiles import examples
 
 BANDS = """
 [solidarity]
@@ -53,7 +54,7 @@ bands = [
     assert result.amounts() == {"C2": 10_000, "C8": 8000, "C9": 12_000}
 
 
-@settings(max_examples=50, deadline=None)
+@examples(50)
 @given(
     units=st.lists(st.integers(1, 10**6), min_size=4, max_size=4),
     coefs=st.lists(st.integers(1, 40_000), min_size=3, max_size=3),

@@ -9,6 +9,13 @@ from mutualis.demo.services import DEPARTEMENT, PASSWORD, demo_load, demo_logins
 class Command(BaseCommand):
     help = "Charge l'opérateur de démonstration (Gironde). Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="http://127.0.0.1:8000",
+            help="L'adresse où la démonstration est servie (affichée à la fin).",
+        )
+
     def handle(self, *args, **options):
         self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
@@ -32,4 +39,4 @@ class Command(BaseCommand):
         for login in demo_logins():
             self.stdout.write(f"  login: {login.username:<12} {login.label}")
         self.stdout.write("")
-        self.stdout.write("Ouvrez http://127.0.0.1:8000 et connectez-vous.")
+        self.stdout.write(f"Ouvrez {options['address']} et connectez-vous.")
