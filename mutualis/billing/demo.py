@@ -1,5 +1,6 @@
-"""Billing for the demo operator: 2026 tariffs (from demo_tariffs/*.toml), twelve months of
-usage, a validated 2026 run with its titres, and a draft to simulate.
+"""Billing for the demo operator: its identity as creditor (a syndicat mixte in Gironde), 2026
+tariffs (from demo_tariffs/*.toml), twelve months of usage, a validated 2026 run with its
+titres, and a draft to simulate.
 
 Deterministic (values drawn from generators seeded by the entity) and idempotent: a second
 call finds everything in place and changes nothing. Call it after mutualis.demo.services.
@@ -12,17 +13,88 @@ from pathlib import Path
 
 from django.db import transaction
 
-from mutualis.billing.models import AllocationRun, Invoice, RunStatus, Tariff, TariffStatus
-from mutualis.billing.services import invoices, runs, tariffs
+from mutualis.billing.models import (
+    AllocationRun,
+    Invoice,
+    OperatorIdentity,
+    RunStatus,
+    Tariff,
+    TariffStatus,
+)
+from mutualis.billing.services import identity, invoices, runs, tariffs
 from mutualis.catalog.models import Service, Subscription
 from mutualis.members.models import Member, MemberKind
 from mutualis.members.services import decision_create
 from mutualis.metering.models import Period, UsageRecord, UsageSource
+from mutualis.territory.models import Commune
 
 YEAR = 2026
 TARIFF_DIR = Path(__file__).parent / "demo_tariffs"
 ISSUED_ON = dt.date(2026, 12, 15)
 DEMO_NOTE = "démonstration"
+
+
+# Fictitious but well-formed: the SIRET passes its Luhn key, the IBAN (a Banque de France
+# account of the DGFiP, bank code 30001) its RIB and mod-97 keys.
+DEMO_IDENTITY = {
+    "name": "Syndicat mixte Gironde Services Numériques",
+    "address": "Immeuble Le Mascaret\n12 rue des Frères-Lumière\n33130 Bègles",
+    "siret": "25330100600016",
+    "ordonnateur_name": "Hélène Duprat",
+    "ordonnateur_title": "La Présidente",
+    "accountant_name": "Service de gestion comptable de l'Entre-deux-Mers",
+    "accountant_address": "3 allée du Trésor public\nCS 20 101\n33500 Libourne",
+    "iban": "FR7630001002150000330012824",
+    "bic": "BDFEFRPPCCT",
+    "poste_code": "033060",
+    "poste_label": "SGC Entre-deux-Mers",
+    "collectivity_code": "142",
+    "budget_code": "00",
+    "budget_label": "Budget principal",
+    "nature": "70848",
+    "chapter": "70",
+    "function": "",
+    "product_code": "PART",
+}
+
+
+def _identity() -> None:
+    if not OperatorIdentity.objects.exists():
+        identity.identity_update(**DEMO_IDENTITY)
+
+
+def _town(member: Member) -> Commune | None:
+    if member.commune_id:
+        return member.commune
+    if member.territory_epci_id:
+        return (
+            Commune.objects.filter(epci_id=member.territory_epci_id).order_by("-population").first()
+        )
+    if member.parent_id:
+        return _town(member.parent)
+    return None
+
+
+def _addresses(run: AllocationRun) -> None:
+    """A postal address for each payer of the run without one (the avis and the PES file need
+    it). The postcode is fictitious: the INSEE code of the town."""
+    payers = Member.objects.filter(
+        pk__in=run.lines.operator_billed().values("payer_id"), address=""
+    ).select_related("commune", "parent")
+    for member in payers:
+        if member.kind == MemberKind.DEPARTEMENT:
+            address = "Hôtel du Département\nEsplanade Charles-de-Gaulle\n33074 Bordeaux Cedex"
+        else:
+            town = _town(member)
+            name, code = (town.name, town.insee_code) if town else ("Bordeaux", "33000")
+            street = (
+                "Place de la Mairie"
+                if member.kind == MemberKind.COMMUNE
+                else "1 rue de la République"
+            )
+            address = f"{street}\n{code} {name}"
+        member.address = address
+        member.save(update_fields=["address"])
 
 
 def _rng(*key: object) -> random.Random:
@@ -132,6 +204,7 @@ def _run() -> AllocationRun | None:
         if run.status != RunStatus.COMPUTED:
             return run
         run = runs.run_validate(run=run)
+    _addresses(run)
     invoices.invoices_issue(run=run, issued_on=ISSUED_ON)
     return run
 
@@ -141,6 +214,7 @@ def load_demo() -> dict[str, int]:
     departement = Member.objects.filter(kind=MemberKind.DEPARTEMENT).order_by("pk").first()
     if departement is None:
         raise RuntimeError("load the demo operator first (mutualis.demo.services.demo_load)")
+    _identity()
     loaded = _tariffs(departement)
     metered = [t.service for t in loaded.values() if t.service.code != "hebergement-site"]
     _usage(metered)

@@ -2,7 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.billing.models import AllocationRun, InvoiceKind, RunStatus, Tariff
+from mutualis.billing.models import (
+    AllocationRun,
+    InvoiceKind,
+    OperatorIdentity,
+    RunStatus,
+    Tariff,
+)
+from mutualis.billing.services import identity
 from mutualis.catalog.models import Service
 from mutualis.core.forms import DateField, DecimalField, IntegerField
 
@@ -116,3 +123,76 @@ class SimulationForm(forms.Form):
 
 class InvoiceFilterForm(forms.Form):
     year = _year_field(required=False)
+
+
+IDENTITY_FIELDS = [
+    "name",
+    "address",
+    "siret",
+    "ordonnateur_name",
+    "ordonnateur_title",
+    "accountant_name",
+    "accountant_address",
+    "iban",
+    "bic",
+    "poste_code",
+    "poste_label",
+    "collectivity_code",
+    "budget_code",
+    "budget_label",
+    "nature",
+    "chapter",
+    "function",
+    "product_code",
+]
+
+
+class OperatorIdentityForm(forms.ModelForm):
+    """The operator as creditor: identity, ordonnateur, comptable public, PES codes."""
+
+    logo_file = forms.FileField(
+        label=_("Logo (PNG ou JPEG, 500 Ko au plus)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo"), required=False)
+
+    class Meta:
+        model = OperatorIdentity
+        fields = IDENTITY_FIELDS
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "accountant_address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_siret(self):
+        return identity.clean_siret(self.cleaned_data["siret"])
+
+    def clean_iban(self):
+        return identity.clean_iban(self.cleaned_data["iban"])
+
+    def clean_bic(self):
+        return identity.clean_bic(self.cleaned_data["bic"])
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        if upload.size > identity.LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("Le logo pèse plus de 500 Ko."))
+        return identity.clean_logo(upload.read())
+
+    def clean(self):
+        data = super().clean()
+        try:
+            return identity.clean_codes(data)
+        except forms.ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        return data
+
+    def service_arguments(self) -> dict:
+        data = {field: self.cleaned_data[field] for field in IDENTITY_FIELDS}
+        data["logo"] = self.cleaned_data.get("logo_file")
+        data["remove_logo"] = self.cleaned_data.get("remove_logo", False)
+        return data

@@ -260,6 +260,14 @@ class Invoice(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("exercice"))
     series = models.CharField(_("série"), max_length=5)
     number = models.PositiveIntegerField(_("numéro d'ordre"))
+    bordereau = models.PositiveIntegerField(
+        _("bordereau"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Numéro, dans l'exercice, du bordereau de titres sur lequel le titre est émis."
+        ),
+    )
     issued_on = models.DateField(_("émis le"))
     due_on = models.DateField(_("à payer avant le"))
     total_cents = models.BigIntegerField(_("montant (centimes)"))
@@ -353,3 +361,83 @@ class InvoiceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.series} : {self.last_number}"
+
+
+class OperatorIdentity(models.Model):
+    """The operator as creditor and ordonnateur: what the avis des sommes à payer and the PES
+    file say about it. One row (pk 1), edited by the accountant in the app."""
+
+    SINGLETON_PK = 1
+
+    name = models.CharField(_("nom de l'opérateur"), max_length=200, blank=True)
+    address = models.TextField(
+        _("adresse"),
+        blank=True,
+        help_text=_("Une ligne par ligne d'adresse ; la dernière : code postal et commune."),
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    logo = models.BinaryField(_("logo"), blank=True, default=bytes, editable=False)
+    ordonnateur_name = models.CharField(_("nom de l'ordonnateur"), max_length=200, blank=True)
+    ordonnateur_title = models.CharField(
+        _("qualité de l'ordonnateur"),
+        max_length=100,
+        blank=True,
+        help_text=_("Par exemple : Le Président."),
+    )
+    accountant_name = models.CharField(
+        _("comptable public assignataire"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : Service de gestion comptable de Libourne."),
+    )
+    accountant_address = models.TextField(_("adresse du comptable public"), blank=True)
+    iban = models.CharField(_("IBAN du compte au Trésor"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    poste_code = models.CharField(
+        _("code du poste comptable (codique)"),
+        max_length=7,
+        blank=True,
+        help_text=_("6 ou 7 chiffres, donnés par le comptable (IdPost du PES)."),
+    )
+    poste_label = models.CharField(_("libellé du poste comptable"), max_length=38, blank=True)
+    collectivity_code = models.CharField(
+        _("code collectivité"), max_length=3, blank=True, help_text=_("3 chiffres (CodCol du PES).")
+    )
+    budget_code = models.CharField(
+        _("code budget"),
+        max_length=2,
+        blank=True,
+        help_text=_("2 caractères, par exemple 00 (CodBud du PES)."),
+    )
+    budget_label = models.CharField(_("libellé du budget"), max_length=38, blank=True)
+    nature = models.CharField(
+        _("imputation : compte de nature"),
+        max_length=12,
+        blank=True,
+        help_text=_("Compte de recette des participations, par exemple 70848."),
+    )
+    chapter = models.CharField(
+        _("chapitre"), max_length=10, blank=True, help_text=_("Par exemple 70.")
+    )
+    function = models.CharField(
+        _("fonction"),
+        max_length=10,
+        blank=True,
+        help_text=_("Seulement si le budget est voté par fonction (M57) ; sinon vide."),
+    )
+    product_code = models.CharField(
+        _("code produit local"),
+        max_length=4,
+        blank=True,
+        help_text=_(
+            "Jusqu'à 4 lettres ou chiffres, convenus avec le comptable (CodProdLoc du PES)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("identité de l'opérateur")
+        verbose_name_plural = _("identité de l'opérateur")
+
+    def __str__(self) -> str:
+        return self.name or str(_("Identité de l'opérateur"))

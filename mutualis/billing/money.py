@@ -34,3 +34,13 @@ def format_percent(numerator: int, denominator: int) -> str:
     if value < 0:
         return f"−{text}{THIN}%"
     return f"+{text}{THIN}%" if value > 0 else f"0,0{THIN}%"
+
+
+def format_quantity(quantity: Decimal) -> str:
+    """ "1234.500" → « 1 234,5 »: French decimal comma, thousands grouped, no useless zeros."""
+    value = Decimal(quantity).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    text = group_thousands(whole) + (f",{fraction}" if fraction else "")
+    return f"−{text}" if value < 0 else text

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from mutualis.billing import views
-from mutualis.billing.views import invoices, runs, simulation, tariffs
+from mutualis.billing.views import identity, invoices, runs, simulation, tariffs
 
 FORMATS = ("csv", "xlsx")
 
 app_name = "billing"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("identite/", identity.identity_edit, name="identity"),
     path("tarifs/", tariffs.tariff_list, name="tariff_list"),
     path("tarifs/nouveau/", tariffs.tariff_create, name="tariff_create"),
     path("tarifs/<int:pk>/", tariffs.tariff_detail, name="tariff_detail"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("calculs/<int:pk>/valider/", runs.run_validate, name="run_validate"),
     path("calculs/<int:pk>/refaire/", runs.run_reproduce, name="run_reproduce"),
     path("calculs/<int:pk>/emettre/", runs.run_issue, name="run_issue"),
+    path("calculs/<int:pk>/pes.xml", runs.run_pes, name="run_pes"),
     *(
         path(
             f"calculs/<int:pk>/participations.{fmt}",
@@ -47,6 +49,7 @@ urlpatterns = [
         path(f"titres/export.{fmt}", invoices.invoice_export, {"fmt": fmt}, name="invoice_export")
         for fmt in FORMATS
     ),
+    path("titres/pes.xml", invoices.invoice_pes, name="invoice_pes"),
     path("titres/<int:pk>/", invoices.invoice_detail, name="invoice_detail"),
     path("titres/<int:pk>/avis.pdf", invoices.invoice_pdf_download, name="invoice_pdf"),
     path("titres/<int:pk>/corriger/", invoices.invoice_correct, name="invoice_correct"),

@@ -27,6 +27,9 @@ from mutualis.billing.models import (
 from mutualis.members.models import Member
 
 PAYMENT_DAYS = 30
+# The bordereaux de titres of an exercise are numbered like the titres, in their own series:
+# one bordereau per issuing, shown on each avis and sent as such to the Trésor (PES).
+BORDEREAU_SERIES = "B"
 
 
 def reserve_numbers(*, year: int, series: str, count: int = 1) -> int:
@@ -66,8 +69,9 @@ def invoices_issue(
     payer_ids=None,
     issued_by=None,
 ) -> list[Invoice]:
-    """One titre per payer owing something in the run (or among `payer_ids`); payers
-    already invoiced for this run are skipped, so issuing again is harmless."""
+    """One titre per payer owing something in the run (or among `payer_ids`), all on one new
+    bordereau; payers already invoiced for this run are skipped, so issuing again is
+    harmless."""
     run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.VALIDATED:
         raise ValidationError(_("Les titres s'émettent à partir d'un calcul validé."))
@@ -86,6 +90,7 @@ def invoices_issue(
     series = SERIES_BY_KIND[InvoiceKind.INVOICE]
     year = run.year
     first = reserve_numbers(year=year, series=series, count=len(totals))
+    bordereau = reserve_numbers(year=year, series=BORDEREAU_SERIES)
     invoices = [
         Invoice(
             run=run,
@@ -93,6 +98,7 @@ def invoices_issue(
             year=year,
             series=series,
             number=first + index,
+            bordereau=bordereau,
             issued_on=issued_on,
             due_on=due_on or issued_on + dt.timedelta(days=PAYMENT_DAYS),
             total_cents=totals[payer.pk],

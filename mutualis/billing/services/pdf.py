@@ -1,4 +1,9 @@
-"""The « avis des sommes à payer » of a titre, as a PDF (reportlab, no system library)."""
+"""The « avis des sommes à payer » of a titre, as a PDF (reportlab, no system library).
+
+It carries what a public creditor's avis carries: the operator (creditor) and its
+ordonnateur, the debtor, the titre with its bordereau, exercice and imputation, the lines,
+the amount and due date, how to pay the comptable public, and the means of appeal.
+"""
 
 import io
 import unicodedata
@@ -10,10 +15,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from mutualis.billing.models import Invoice, InvoiceKind
-from mutualis.billing.money import format_euros
+from mutualis.billing.models import Invoice, InvoiceKind, InvoiceLine, OperatorIdentity
+from mutualis.billing.money import format_euros, format_quantity
+from mutualis.billing.services.identity import operator_identity
 
 # The standard PDF fonts (Helvetica) only know WinAnsi (cp1252): reportlab draws any other
 # character with a fallback font, a black square for the narrow no-break space of amounts.
@@ -48,23 +55,48 @@ def _p(text: str, style) -> Paragraph:
     return Paragraph(escape(pdf_text(text)).replace("\n", "<br/>"), style)
 
 
-def invoice_pdf(invoice: Invoice) -> bytes:
-    """Payer identity with SIREN, lines with their explanation, totals and payment terms."""
-    styles = getSampleStyleSheet()
-    normal, small = styles["Normal"], styles["BodyText"].clone("small", fontSize=8, leading=10)
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=_("Avis des sommes à payer %(ref)s") % {"ref": invoice.reference},
-        author=settings.OPERATOR_NAME,
-        pageCompression=0,
-        invariant=1,
-    )
+def _date(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def line_quantity(line: InvoiceLine) -> str:
+    """A flat fee reads « forfait », a correction « 1 », a quantity in French notation."""
+    if line.service_id is None:
+        return "1"
+    if not line.quantity:
+        return _("forfait")
+    return format_quantity(line.quantity)
+
+
+def invoice_object(invoice: Invoice) -> str:
+    if invoice.kind != InvoiceKind.INVOICE:
+        return invoice.reason or invoice.get_kind_display()
+    return _("Participations %(year)s aux services numériques mutualisés") % {"year": invoice.year}
+
+
+def _logo(identity: OperatorIdentity) -> Image | None:
+    content = bytes(identity.logo or b"")
+    if not content:
+        return None
+    width, height = ImageReader(io.BytesIO(content)).getSize()
+    box = 24 * mm
+    scale = min(box / width, box / height)
+    return Image(io.BytesIO(content), width=width * scale, height=height * scale)
+
+
+def _creditor(identity: OperatorIdentity, styles) -> list:
+    normal = styles["Normal"]
+    cell = [_p(identity.name or settings.OPERATOR_NAME, styles["Heading3"])]
+    if identity.address:
+        cell.append(_p(identity.address, normal))
+    if identity.siret:
+        cell.append(_p(_("SIRET : %(siret)s") % {"siret": identity.siret}, normal))
+    logo = _logo(identity)
+    return [logo, *cell] if logo else cell
+
+
+def _titre_facts(invoice: Invoice, identity: OperatorIdentity, styles) -> list:
+    normal = styles["Normal"]
     if invoice.kind == InvoiceKind.INVOICE:
         heading = _("Avis des sommes à payer")
     else:
@@ -72,38 +104,55 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             "kind": invoice.get_kind_display(),
             "ref": invoice.original.reference if invoice.original else "",
         }
-    story = [
-        _p(settings.OPERATOR_NAME, styles["Heading3"]),
-        _p(heading, styles["Title"]),
-        _p(
-            _("Titre n° %(ref)s — exercice %(year)s — émis le %(date)s")
-            % {
-                "ref": invoice.reference,
-                "year": invoice.year,
-                "date": invoice.issued_on.strftime("%d/%m/%Y"),
-            },
-            normal,
-        ),
-        Spacer(1, 6 * mm),
-        _p(_("Débiteur"), styles["Heading4"]),
-        _p(invoice.payer_name, normal),
-        _p(_("SIREN : %(siren)s") % {"siren": invoice.payer_siren or "—"}, normal),
+    facts = [
+        _("Titre n° %(ref)s") % {"ref": invoice.reference},
+        _("Exercice %(year)s") % {"year": invoice.year},
     ]
+    if invoice.bordereau:
+        facts.append(_("Bordereau n° %(n)s") % {"n": invoice.bordereau})
+    facts.append(_("Émis le %(date)s") % {"date": _date(invoice.issued_on)})
+    if identity.budget_label:
+        facts.append(_("Budget : %(label)s") % {"label": identity.budget_label})
+    imputation = [
+        _("chapitre %(c)s") % {"c": identity.chapter} if identity.chapter else "",
+        _("nature %(n)s") % {"n": identity.nature} if identity.nature else "",
+        _("fonction %(f)s") % {"f": identity.function} if identity.function else "",
+    ]
+    if any(imputation):
+        facts.append(
+            _("Imputation : %(i)s") % {"i": ", ".join(part for part in imputation if part)}
+        )
+    return [_p(heading, styles["Heading2"]), *(_p(fact, normal) for fact in facts)]
+
+
+def _debtor(invoice: Invoice, styles) -> list:
+    normal = styles["Normal"]
+    cell = [_p(_("Débiteur"), styles["Heading4"]), _p(invoice.payer_name, normal)]
     if invoice.payer_address:
-        story.append(_p(invoice.payer_address, normal))
-    if invoice.reason:
-        story += [Spacer(1, 4 * mm), _p(_("Motif : %(r)s") % {"r": invoice.reason}, normal)]
+        cell.append(_p(invoice.payer_address, normal))
+    cell.append(_p(_("SIREN : %(siren)s") % {"siren": invoice.payer_siren or "—"}, normal))
+    return cell
+
+
+def _lines_table(invoice: Invoice, styles) -> Table:
+    normal = styles["Normal"]
+    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     rows = [[pdf_text(_("Objet")), pdf_text(_("Quantité")), pdf_text(_("Montant"))]]
     for line in invoice.lines.all():
         cell = [_p(line.label, normal)]
         if line.explanation:
             cell.append(_p(line.explanation, small))
-        quantity = f"{line.quantity.normalize():f}".replace(".", ",") if line.quantity else ""
-        rows.append([cell, quantity, pdf_text(format_euros(line.amount_cents))])
+        rows.append(
+            [cell, pdf_text(line_quantity(line)), pdf_text(format_euros(line.amount_cents))]
+        )
     rows.append(
-        [_p(_("Total"), styles["Heading4"]), "", pdf_text(format_euros(invoice.total_cents))]
+        [
+            _p(_("Montant du titre"), styles["Heading4"]),
+            "",
+            pdf_text(format_euros(invoice.total_cents)),
+        ]
     )
-    table = Table(rows, colWidths=[120 * mm, 22 * mm, 32 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[118 * mm, 24 * mm, 32 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -115,26 +164,134 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             ]
         )
     )
-    story += [Spacer(1, 6 * mm), table, Spacer(1, 8 * mm)]
-    if invoice.total_cents > 0:
-        story.append(
-            _p(
-                _(
-                    "Modalités de paiement : somme à régler avant le %(due)s auprès du comptable "
-                    "public assignataire, par virement sur le compte du Trésor public indiqué sur "
-                    "le titre, en rappelant la référence %(ref)s. À défaut de paiement, le "
-                    "recouvrement est poursuivi par le comptable public."
-                )
-                % {"due": invoice.due_on.strftime("%d/%m/%Y"), "ref": invoice.reference},
-                normal,
-            )
-        )
-    else:
-        story.append(
+    return table
+
+
+def _payment(invoice: Invoice, identity: OperatorIdentity, styles) -> list:
+    normal = styles["Normal"]
+    if invoice.total_cents <= 0:
+        return [
             _p(
                 _("Ce document réduit ou annule le titre cité : aucune somme n'est à payer."),
                 normal,
             )
+        ]
+    block = [
+        _p(_("Comment payer"), styles["Heading4"]),
+        _p(
+            _("Somme de %(amount)s à payer avant le %(due)s au comptable public :")
+            % {"amount": format_euros(invoice.total_cents), "due": _date(invoice.due_on)},
+            normal,
+        ),
+    ]
+    comptable = "\n".join(
+        part for part in (identity.accountant_name, identity.accountant_address) if part
+    )
+    block.append(_p(comptable or _("le comptable public assignataire de l'opérateur"), normal))
+    if identity.iban:
+        block.append(
+            _p(
+                _("Par virement au compte du Trésor public :\nIBAN %(iban)s — BIC %(bic)s")
+                % {"iban": _iban_groups(identity.iban), "bic": identity.bic or "—"},
+                normal,
+            )
         )
+    block.append(
+        _p(
+            _("Référence à rappeler avec le paiement : %(ref)s")
+            % {"ref": payment_reference(invoice)},
+            normal,
+        )
+    )
+    return block
+
+
+def payment_reference(invoice: Invoice) -> str:
+    """What the debtor writes on the transfer: the titre and its exercice."""
+    return invoice.reference
+
+
+def _iban_groups(iban: str) -> str:
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def _appeal(styles) -> list:
+    small = styles["BodyText"].clone("appeal", fontSize=8, leading=10)
+    return [
+        _p(_("Voies et délais de recours"), styles["Heading4"]),
+        _p(
+            _(
+                "Vous pouvez contester le bien-fondé de la somme réclamée dans un délai de deux "
+                "mois à compter de la réception du présent avis, en saisissant directement la "
+                "juridiction compétente selon la nature de la créance (article L. 1617-5 du code "
+                "général des collectivités territoriales). Pour une participation à un service "
+                "public administratif, il s'agit du tribunal administratif. Cette contestation "
+                "suspend le recouvrement. La régularité d'un acte de poursuite se conteste, dans "
+                "les deux mois de sa notification, devant le juge de l'exécution."
+            ),
+            small,
+        ),
+    ]
+
+
+def _signature(identity: OperatorIdentity, styles) -> list:
+    if not (identity.ordonnateur_name or identity.ordonnateur_title):
+        return []
+    signed = ", ".join(
+        part for part in (identity.ordonnateur_title, identity.ordonnateur_name) if part
+    )
+    return [
+        _p(
+            _("Titre émis et rendu exécutoire par l'ordonnateur : %(who)s.") % {"who": signed},
+            styles["Normal"],
+        )
+    ]
+
+
+def invoice_pdf(invoice: Invoice, identity: OperatorIdentity | None = None) -> bytes:
+    """The avis of `invoice`, with the operator's identity as it is set in the app."""
+    identity = identity or operator_identity()
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=_("Avis des sommes à payer %(ref)s") % {"ref": invoice.reference},
+        author=identity.name or settings.OPERATOR_NAME,
+        pageCompression=0,
+        invariant=1,
+    )
+    header = Table(
+        [
+            [_creditor(identity, styles), _titre_facts(invoice, identity, styles)],
+            [[], _debtor(invoice, styles)],
+        ],
+        colWidths=[87 * mm, 87 * mm],
+    )
+    header.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("BOX", (1, 1), (1, 1), 0.5, colors.grey),
+            ]
+        )
+    )
+    story = [
+        header,
+        Spacer(1, 5 * mm),
+        _p(_("Objet : %(object)s") % {"object": invoice_object(invoice)}, styles["Normal"]),
+        Spacer(1, 3 * mm),
+        _lines_table(invoice, styles),
+        Spacer(1, 5 * mm),
+        *_payment(invoice, identity, styles),
+        Spacer(1, 3 * mm),
+        *_signature(identity, styles),
+        *_appeal(styles),
+    ]
     document.build(story)
     return buffer.getvalue()

@@ -1,5 +1,7 @@
 import datetime as dt
+import os
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -111,4 +113,69 @@ def computed_run(world_, *, year=2026, validate=False):
     run.refresh_from_db()
     if validate:
         run = runs.run_validate(run=run)
+    return run
+
+
+PES_XSD_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "pes-xsd"
+PES_ROOT_XSD = PES_XSD_DIR / "PES_V2" / "Rev0" / "PES_Aller.xsd"
+
+IDENTITY = {
+    "name": "Syndicat mixte Numérique Entre-deux-Mers",
+    "address": "12 rue des Frères-Lumière\n33130 Bègles",
+    "siret": "25330100600016",
+    "ordonnateur_name": "Hélène Duprat",
+    "ordonnateur_title": "La Présidente",
+    "accountant_name": "Service de gestion comptable de Libourne",
+    "accountant_address": "3 allée du Trésor public\n33500 Libourne",
+    "iban": "FR7630001002150000330012824",
+    "bic": "BDFEFRPPCCT",
+    "poste_code": "033060",
+    "poste_label": "SGC Libourne",
+    "collectivity_code": "142",
+    "budget_code": "00",
+    "budget_label": "Budget principal",
+    "nature": "70848",
+    "chapter": "70",
+    "product_code": "PART",
+}
+
+
+@pytest.fixture(scope="session")
+def pes_schema():
+    """The DGFiP PES V2 schemas (5.17), read beside the checkout; skipped when absent, a
+    failure under CI."""
+    from lxml import etree
+
+    if not PES_ROOT_XSD.is_file():
+        message = f"the PES V2 schemas are not at {PES_XSD_DIR}"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set and {message}.")
+        pytest.skip(message)
+    return etree.XMLSchema(etree.parse(str(PES_ROOT_XSD)))
+
+
+@pytest.fixture
+def identity(db):
+    from mutualis.billing.services.identity import identity_update
+
+    return identity_update(**IDENTITY)
+
+
+COMMUNE_ADDRESSES = [
+    "Mairie\n1 place de l'Église\n33750 Saint-Germain-du-Puch",
+    "Hôtel de ville\n2 avenue de l'Europe\nBP 12\n33370 Artigues-près-Bordeaux",
+    "Mairie de Créon\n8 place de la Prévôté\n33670 Créon",
+]
+
+
+@pytest.fixture
+def issued_titres(world):
+    """The 2026 run of `world`, validated, its titres issued on one bordereau."""
+    from mutualis.billing.services.invoices import invoices_issue
+
+    for member, address in zip(world["communes"], COMMUNE_ADDRESSES, strict=True):
+        member.address = address
+        member.save(update_fields=["address"])
+    run = computed_run(world, validate=True)
+    invoices_issue(run=run, issued_on=dt.date(2026, 12, 15))
     return run

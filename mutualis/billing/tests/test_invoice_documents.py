@@ -51,3 +51,13 @@ def test_the_xlsx_export_of_the_run(client, accountant, issued):
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][7] == "montant_centimes"
     assert sum(row[7] for row in values[1:]) == issued.total_cents
+
+
+def test_the_csv_export_follows_french_spreadsheet_conventions(client, accountant, issued):
+    client.force_login(accountant)
+    text = client.get("/operateur/facturation/titres/export.csv").content.decode("utf-8-sig")
+    header, first = (line.split(";") for line in text.splitlines()[:2])
+    euros = first[header.index("montant_euros")]
+    assert "," in euros and "." not in euros  # « 360,00 », a number for a French spreadsheet
+    assert int(first[header.index("montant_centimes")]) == int(euros.replace(",", ""))
+    assert first[header.index("emis_le")] == "15/12/2026"

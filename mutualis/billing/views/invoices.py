@@ -3,13 +3,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutualis.billing import selectors
 from mutualis.billing.forms import CorrectionForm, InvoiceFilterForm
 from mutualis.billing.models import Invoice
-from mutualis.billing.services import exports, invoices
+from mutualis.billing.services import exports, invoices, pes
 from mutualis.billing.services.pdf import invoice_pdf
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
@@ -37,6 +38,7 @@ def invoice_list(request):
             "totals": selectors.invoice_totals(invoice_qs),
             "query": f"annee={filters['year']}" if filters.get("year") else "",
             "year": filters.get("year") or "",
+            "can_manage": has_capability(request.user, Capability.MANAGE_BILLING),
         },
     )
 
@@ -51,6 +53,31 @@ def invoice_export(request, fmt):
         headers=exports.INVOICE_HEADERS,
         rows=exports.invoice_rows(selectors.invoice_list(**filters)),
     )
+
+
+def pes_response(request, invoice_qs, back: str):
+    """The PES file of the titres of `invoice_qs`, or back to `back` with the French reason."""
+    try:
+        file_name, content = pes.pes_recette(invoice_qs)
+    except pes.PesError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    response = HttpResponse(content, content_type=f"application/xml; charset={pes.ENCODING}")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@operator_required(Capability.MANAGE_BILLING)
+@require_GET
+def invoice_pes(request):
+    """The PES file of a year's titres (?annee=2026)."""
+    form = InvoiceFilterForm({"year": request.GET.get("annee") or request.GET.get("year")})
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    back = reverse("billing:invoice_list") + (f"?annee={year}" if year else "")
+    if not year:
+        messages.error(request, _("Choisissez l'exercice des titres à transmettre."))
+        return redirect(back)
+    return pes_response(request, selectors.invoice_list(year=year), back)
 
 
 def invoice_context(invoice: Invoice) -> dict:

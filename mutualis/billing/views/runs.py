@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,7 @@ from mutualis.billing import selectors
 from mutualis.billing.forms import IssueForm, RunForm
 from mutualis.billing.models import AllocationRun, RunStatus
 from mutualis.billing.services import exports, invoices, runs
+from mutualis.billing.views.invoices import pes_response
 from mutualis.core.access import operator_required
 from mutualis.core.htmx import wants_fragment
 from mutualis.core.roles import Capability, has_capability
@@ -172,6 +174,18 @@ def run_issue(request, pk):
                 request, _("0 titre émis : les payeurs de ce calcul ont déjà leur titre.")
             )
     return redirect("billing:run_detail", pk=pk)
+
+
+@operator_required(Capability.MANAGE_BILLING, model=AllocationRun)
+@require_GET
+def run_pes(request, pk):
+    """The PES file of the titres issued from a validated run."""
+    run = _run_or_404(pk)
+    back = reverse("billing:run_detail", kwargs={"pk": run.pk})
+    if run.status != RunStatus.VALIDATED:
+        messages.error(request, _("Seuls les titres d'un calcul validé se transmettent."))
+        return redirect(back)
+    return pes_response(request, run.invoices.all(), back)
 
 
 @operator_required(model=AllocationRun)
