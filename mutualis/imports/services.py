@@ -55,8 +55,8 @@ def _run(job: ImportJob, progress: Progress) -> dict:
     if not report.ok:
         raise JobFailure(
             ngettext(
-                "Le fichier contient %(n)s erreur : rien n'a été enregistré.",
-                "Le fichier contient %(n)s erreurs : rien n'a été enregistré.",
+                "Rien n'a été enregistré : le fichier contient %(n)s erreur.",
+                "Rien n'a été enregistré : le fichier contient %(n)s erreurs.",
                 report.error_count,
             )
             % {"n": report.error_count}

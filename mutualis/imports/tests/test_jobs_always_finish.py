@@ -117,7 +117,7 @@ def test_values_that_once_stuck_a_usage_import_fail_it_with_a_reason(
     siren = usage_world["member"].siren
     job = _usage_job(csv_file([[siren, "sauvegarde", period, quantity, ""]]))
     assert job.status == JobStatus.FAILED
-    assert "Le fichier contient 1 erreur" in job.error
+    assert "le fichier contient 1 erreur" in job.error
     [error] = job.import_report.errors
     assert (error.line, error.field) == (2, field)
     assert words in error.message

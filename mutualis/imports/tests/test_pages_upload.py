@@ -65,7 +65,7 @@ def test_bad_file_shows_every_error_and_changes_nothing(
     assert job.status == JobStatus.FAILED
     page = client.get(response["Location"]).content.decode()
     assert 'role="alert"' in page
-    assert "Le fichier contient 2 erreurs : rien n&#x27;a été enregistré." in page
+    assert "Rien n&#x27;a été enregistré : le fichier contient 2 erreurs." in page
     assert "<caption>Erreurs à corriger</caption>" in page
     assert '<th scope="col" class="num">Ligne</th>' in page
     assert '<td class="num">2</td>' in page
