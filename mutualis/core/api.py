@@ -3,24 +3,35 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from mutualis.core.roles import Capability, has_capability
 
 
-class ReadOrCapability(permissions.BasePermission):
-    """Reads for any authenticated user (querysets are scoped); writes need the view's
-    `write_capability`."""
+class Rights(permissions.BasePermission):
+    """The API's rights, set for every view in settings (REST_FRAMEWORK).
+
+    Reads: any authenticated user; querysets are scoped to the members the user sees.
+    Writes: the rule the viewset declares for the action, `write_rules = {"create": rule}`
+    (roles.py: the same rules as the pages); an action without a rule is refused (403).
+    The view looks the member and its objects up through `visible_to(user)`, so a member
+    agent naming another member's objects gets 404.
+    """
+
+    message = _lazy("Votre rôle ne permet pas cette écriture, ou pas pour cette collectivité.")
 
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        capability = getattr(view, "write_capability", None)
-        return capability is not None and has_capability(request.user, capability)
+        action = getattr(view, "action", None)
+        if action is None or request.method.lower() not in view.http_method_names:
+            return True  # no handler for this method: DRF answers 405
+        rule = getattr(view, "write_rules", {}).get(action)
+        return rule is not None and rule.allows(request.user)
 
 
 class MemberFilterMixin:
@@ -54,6 +65,9 @@ def drf_validation_error(error: DjangoValidationError) -> exceptions.ValidationE
 
 def exception_handler(exc, context):
     """DRF's handler, with Django's refusals as 400 and a French « not found »."""
+    # Imported here: rest_framework.views reads the settings that name this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         exc = drf_validation_error(exc)
     elif isinstance(exc, Http404):
