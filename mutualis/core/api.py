@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, pagination, permissions
 
 from mutualis.core.roles import Capability, has_capability
 
@@ -32,6 +32,51 @@ class Rights(permissions.BasePermission):
             return True  # no handler for this method: DRF answers 405
         rule = getattr(view, "write_rules", {}).get(action)
         return rule is not None and rule.allows(request.user)
+
+
+class Pagination(pagination.LimitOffsetPagination):
+    """`?limit=` (1 to 1,000: more is read as 1,000) and `?offset=` (0 or more). A value
+    that is not a whole number in range is a 400, never a database error."""
+
+    max_limit = 1000
+    limit_query_description = _lazy("Nombre de lignes par page : de 1 à 1 000 (100 par défaut).")
+    offset_query_description = _lazy("Rang de la première ligne renvoyée, à partir de 0.")
+
+    def _whole_number(self, request, name: str, minimum: int) -> int | None:
+        raw = (request.query_params.get(name) or "").strip()
+        if not raw:
+            return None
+        digits = raw.lstrip("0") or "0"
+        whole = raw.isascii() and raw.isdigit()
+        # More than 18 digits is more than any count: read as 10**18, never sent to the database.
+        value = (int(digits) if len(digits) <= 18 else 10**18) if whole else -1
+        if value < minimum:
+            raise exceptions.ValidationError(
+                {
+                    name: [
+                        _("Un nombre entier d'au moins %(minimum)s est attendu.")
+                        % {"minimum": minimum}
+                    ]
+                }
+            )
+        return value
+
+    def get_limit(self, request):
+        limit = self._whole_number(request, self.limit_query_param, 1)
+        return self.default_limit if limit is None else min(limit, self.max_limit)
+
+    def get_offset(self, request):
+        return self._whole_number(request, self.offset_query_param, 0) or 0
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 class MemberFilterMixin:
