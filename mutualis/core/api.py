@@ -5,9 +5,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, permissions, throttling
+from rest_framework.settings import api_settings
 
 from mutualis.core.roles import Capability, has_capability
+from mutualis.core.security import client_ip
 
 
 class Rights(permissions.BasePermission):
@@ -77,6 +79,27 @@ class Pagination(pagination.LimitOffsetPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
+
+
+class UserRateThrottle(throttling.UserRateThrottle):
+    """DRF's per-user throttle; a request without a user counts by its client address as
+    the reverse proxy gives it (settings CLIENT_IP_HEADER), not by the proxy's."""
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+
+class TokenRateThrottle(throttling.SimpleRateThrottle):
+    """POST /api/v1/token/: so many tries per hour from one address (scope `token`), on top
+    of the lockout of a username from an address after repeated failures (django-axes)."""
+
+    scope = "token"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
 class MemberFilterMixin:

@@ -1,7 +1,19 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_document_size(document) -> None:
+    """An uploaded document (délibération, convention) weighs at most DOCUMENT_MAX_MB."""
+    limit = settings.DOCUMENT_MAX_MB
+    if document.size > limit * 1024 * 1024:
+        raise ValidationError(
+            _("Ce document pèse plus de %(max)s Mo : envoyez une version plus légère."),
+            code="file_too_large",
+            params={"max": limit},
+        )
 
 
 def add_validation_error(form, error: ValidationError) -> None:

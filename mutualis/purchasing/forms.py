@@ -9,6 +9,7 @@ from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service, Unit
+from mutualis.core.forms import validate_document_size
 from mutualis.members.forms import DateInput
 from mutualis.members.models import Member, MemberKind
 from mutualis.purchasing.models import Campaign, InvitationMode, Lot
@@ -39,6 +40,7 @@ class CampaignForm(forms.ModelForm):
         self.fields["fee_service"].queryset = Service.objects.filter(
             unit__in=[Unit.EURO, Unit.FLAT]
         ).order_by("name")
+        self.fields["agreement_document"].validators.append(validate_document_size)
 
 
 class LotForm(forms.ModelForm):
