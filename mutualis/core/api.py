@@ -17,20 +17,27 @@ class Rights(permissions.BasePermission):
 
     Reads: any authenticated user; querysets are scoped to the members the user sees.
     Writes: the rule the viewset declares for the action, `write_rules = {"create": rule}`
-    (roles.py: the same rules as the pages); an action without a rule is refused (403).
+    (a plain APIView: by method, `{"post": rule}`), with the pages' rules (roles.py); a
+    write without a rule is refused (403).
     The view looks the member and its objects up through `visible_to(user)`, so a member
     agent naming another member's objects gets 404.
     """
 
-    message = _lazy("Votre rôle ne permet pas cette écriture, ou pas pour cette collectivité.")
+    message = _lazy("Votre rôle ne permet pas cette écriture.")
 
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        action = getattr(view, "action", None)
-        if action is None or request.method.lower() not in view.http_method_names:
+        method = request.method.lower()
+        if hasattr(view, "action_map"):  # a viewset: rules by action
+            action = view.action
+            handled = action is not None and method in view.http_method_names
+        else:  # a plain APIView: rules by method
+            action = method
+            handled = method in view.http_method_names and hasattr(view, method)
+        if not handled:
             return True  # no handler for this method: DRF answers 405
         rule = getattr(view, "write_rules", {}).get(action)
         return rule is not None and rule.allows(request.user)
