@@ -23,6 +23,14 @@ def require_service(name: str, host: str, port: int) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (API throttling, password reset) start from zero in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fail_on_unknown_template_variable(settings):
     """An unknown variable in a template is a bug, not an empty string."""
     for engine in settings.TEMPLATES:

@@ -57,3 +57,44 @@ def test_a_refusal_comes_back_under_non_field_errors():
     )
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
+
+
+def test_a_refused_write_is_said_in_french():
+    response = client_for(UserFactory(read_only=True)).post(
+        "/api/v1/purchasing/orders/", {}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Votre rôle ne permet pas cette écriture."
+
+
+def test_a_view_without_a_write_rule_takes_no_write():
+    """The default permission refuses a write that no rule allows, on any kind of view."""
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
+
+    from mutualis.core.roles import Capability, operators_with
+
+    class Forgotten(APIView):
+        def get(self, request):
+            return Response({})
+
+        def post(self, request):
+            return Response({}, status=201)
+
+    class Declared(Forgotten):
+        write_rules = {"post": operators_with(Capability.MANAGE_CATALOG)}
+
+    manager, reader = UserFactory(manager=True), UserFactory(read_only=True)
+    factory = APIRequestFactory()
+
+    def status(view, user, method="post"):
+        request = getattr(factory, method)("/x/")
+        force_authenticate(request, user)
+        return view.as_view()(request).status_code
+
+    assert status(Forgotten, manager) == 403
+    assert status(Forgotten, manager, "get") == 200
+    assert status(Forgotten, manager, "delete") == 405
+    assert status(Declared, manager) == 201
+    assert status(Declared, reader) == 403

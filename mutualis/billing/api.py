@@ -6,7 +6,6 @@ Member agents read the adopted tariffs, the validated runs and their own titres 
 from rest_framework import serializers, viewsets
 
 from mutualis.billing.models import AllocationRun, Invoice, InvoiceLine, RunService, Tariff
-from mutualis.core.api import ReadOrCapability
 
 
 class TariffSerializer(serializers.ModelSerializer):
@@ -94,7 +93,6 @@ class InvoiceSerializer(serializers.ModelSerializer):
 
 class TariffViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TariffSerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         return (
@@ -106,7 +104,6 @@ class TariffViewSet(viewsets.ReadOnlyModelViewSet):
 
 class AllocationRunViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AllocationRunSerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         return (
@@ -119,7 +116,6 @@ class AllocationRunViewSet(viewsets.ReadOnlyModelViewSet):
 
 class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InvoiceSerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         return (

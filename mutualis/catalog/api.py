@@ -3,19 +3,18 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from mutualis.catalog import services
 from mutualis.catalog.models import Service, ServiceRequest, ServiceStatus, Subscription
+from mutualis.core import roles
 from mutualis.core.api import (
     MEMBER_PARAMETER,
     MemberFilterMixin,
-    ReadOrCapability,
     drf_validation_error,
     is_operator,
 )
-from mutualis.core.roles import Capability, has_capability
+from mutualis.core.roles import Capability, operators_with
 from mutualis.core.serializer_fields import DateField
 from mutualis.members.models import Member
 
@@ -79,8 +78,10 @@ class ServiceViewSet(viewsets.ModelViewSet):
     their collectivités."""
 
     serializer_class = ServiceSerializer
-    permission_classes = [ReadOrCapability]
-    write_capability = Capability.MANAGE_CATALOG
+    write_rules = {
+        "create": operators_with(Capability.MANAGE_CATALOG),
+        "partial_update": operators_with(Capability.MANAGE_CATALOG),
+    }
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -99,7 +100,6 @@ class ServiceViewSet(viewsets.ModelViewSet):
 @extend_schema_view(list=extend_schema(parameters=[MEMBER_PARAMETER]))
 class SubscriptionViewSet(MemberFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SubscriptionSerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         return (
@@ -120,6 +120,11 @@ class ServiceRequestViewSet(
     """Agents request services for their own members; operator managers decide."""
 
     serializer_class = ServiceRequestSerializer
+    write_rules = {
+        "create": roles.SERVICE_REQUEST,
+        "approve": operators_with(Capability.DECIDE_REQUESTS),
+        "refuse": operators_with(Capability.DECIDE_REQUESTS),
+    }
 
     def get_queryset(self):
         return ServiceRequest.objects.visible_to(self.request.user).order_by("-created_at", "pk")
@@ -142,8 +147,6 @@ class ServiceRequestViewSet(
             raise drf_validation_error(error) from error
 
     def _decide(self, request, pk, approve: bool):
-        if not has_capability(request.user, Capability.DECIDE_REQUESTS):
-            raise PermissionDenied
         service_request = get_object_or_404(self.get_queryset(), pk=pk)
         decision = DecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mutualis.catalog import services
 from mutualis.catalog.forms import ServiceRequestForm
 from mutualis.catalog.models import RequestStatus, Service, ServiceRequest, ServiceStatus
+from mutualis.core import roles
 from mutualis.core.access import authenticated, member_required
 from mutualis.core.forms import add_validation_error
 from mutualis.members.models import Agreement, Decision, Member, MemberKind
@@ -74,11 +75,17 @@ def portal_catalog(request, member):
     return render(
         request,
         "catalog/portal/catalog.html",
-        {"member": member, "services": offered, "pending": pending, "today": today},
+        {
+            "member": member,
+            "services": offered,
+            "pending": pending,
+            "today": today,
+            "may_request": roles.SERVICE_REQUEST.allows(request.user),
+        },
     )
 
 
-@member_required(model=Service)
+@member_required(model=Service, write=roles.SERVICE_REQUEST)
 @require_http_methods(["GET", "POST"])
 def portal_request_create(request, member, pk):
     service = get_object_or_404(Service, pk=pk, status=ServiceStatus.OFFERED)
@@ -110,11 +117,15 @@ def portal_request_detail(request, member, pk):
     return render(
         request,
         "catalog/portal/request_detail.html",
-        {"member": member, "service_request": service_request},
+        {
+            "member": member,
+            "service_request": service_request,
+            "may_cancel": roles.SERVICE_REQUEST.allows(request.user),
+        },
     )
 
 
-@member_required(model=ServiceRequest)
+@member_required(model=ServiceRequest, write=roles.SERVICE_REQUEST)
 @require_POST
 def portal_request_cancel(request, member, pk):
     service_request = get_object_or_404(

@@ -79,7 +79,7 @@ def request_inbox(request):
     )
 
 
-@operator_required(model=ServiceRequest)
+@operator_required(model=ServiceRequest, write=Capability.DECIDE_REQUESTS)
 @require_http_methods(["GET", "POST"])
 def request_detail(request, pk):
     service_request = get_object_or_404(
@@ -88,31 +88,27 @@ def request_detail(request, pk):
     )
     can_decide = has_capability(request.user, Capability.DECIDE_REQUESTS)
     form = RequestDecisionForm(request.POST or None)
-    if request.method == "POST":
-        if not can_decide:
-            messages.error(request, _("Votre rôle ne permet pas de décider des demandes."))
-            return redirect("catalog:request_detail", pk=pk)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["decision"] == "approve":
-                    services.service_request_approve(
-                        service_request=service_request,
-                        decided_by=request.user,
-                        start_date=data["start_date"],
-                    )
-                    messages.success(request, _("Demande acceptée : la souscription est créée."))
-                else:
-                    services.service_request_refuse(
-                        service_request=service_request,
-                        decided_by=request.user,
-                        reason=data["reason"],
-                    )
-                    messages.success(request, _("Demande refusée."))
-            except ValidationError as error:
-                add_validation_error(form, error)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                services.service_request_approve(
+                    service_request=service_request,
+                    decided_by=request.user,
+                    start_date=data["start_date"],
+                )
+                messages.success(request, _("Demande acceptée : la souscription est créée."))
             else:
-                return redirect("catalog:request_inbox")
+                services.service_request_refuse(
+                    service_request=service_request,
+                    decided_by=request.user,
+                    reason=data["reason"],
+                )
+                messages.success(request, _("Demande refusée."))
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            return redirect("catalog:request_inbox")
     return render(
         request,
         "catalog/request_detail.html",

@@ -1,10 +1,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from mutualis.billing.api import AllocationRunViewSet, InvoiceViewSet, TariffViewSet
 from mutualis.catalog.api import ServiceRequestViewSet, ServiceViewSet, SubscriptionViewSet
+from mutualis.core.api import TokenRateThrottle
 from mutualis.members.api import MembershipViewSet, MemberViewSet
 from mutualis.metering.api import UsageRecordViewSet
 from mutualis.purchasing.api import (
@@ -37,7 +38,11 @@ router.register("staffing/work-log", WorkLogEntryViewSet, basename="worklogentry
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("v1/token/", obtain_auth_token, name="api_token"),
+    path(
+        "v1/token/",
+        ObtainAuthToken.as_view(throttle_classes=[TokenRateThrottle]),
+        name="api_token",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

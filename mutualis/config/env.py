@@ -42,3 +42,28 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
+
+
+def env_header(name: str, default: str = "") -> str:
+    """An HTTP header name such as X-Forwarded-For (empty: none)."""
+    value = env_str(name, default).strip()
+    if value and not all(c.isascii() and (c.isalnum() or c == "-") for c in value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not an HTTP header name.")
+    return value
+
+
+def env_networks(name: str) -> list:
+    """Addresses or networks (192.0.2.10, 10.0.0.0/8), separated by commas."""
+    import ipaddress
+
+    try:
+        return [ipaddress.ip_network(v, strict=False) for v in env_list(name, [])]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc

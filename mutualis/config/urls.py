@@ -21,7 +21,7 @@ urlpatterns = [
     path("deconnexion/", public(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "connexion/mot-de-passe/",
-        public(auth_views.PasswordResetView.as_view()),
+        public(core_views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.core.exceptions import ValidationError
@@ -168,6 +169,17 @@ class _ModelFormMetaclass(forms.models.ModelFormMetaclass):
 
 class ModelForm(forms.ModelForm, metaclass=_ModelFormMetaclass):
     """The project's ModelForm: numbers and dates of the model get the fields above."""
+
+
+def validate_document_size(document) -> None:
+    """An uploaded document (délibération, convention) weighs at most DOCUMENT_MAX_MB."""
+    limit = settings.DOCUMENT_MAX_MB
+    if document.size > limit * 1024 * 1024:
+        raise ValidationError(
+            _("Ce document pèse plus de %(max)s Mo : envoyez une version plus légère."),
+            code="file_too_large",
+            params={"max": limit},
+        )
 
 
 def add_validation_error(form, error: ValidationError) -> None:

@@ -1,5 +1,6 @@
 """Operator staff roles and what each may do. One table, read everywhere."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import models
@@ -20,7 +21,10 @@ class Capability(StrEnum):
     MANAGE_CATALOG = "manage_catalog"
     DECIDE_REQUESTS = "decide_requests"
     MANAGE_BILLING = "manage_billing"
-    MANAGE_USERS = "manage_users"
+    MANAGE_USERS = "manage_users"  # give member agents access to a member, or take it back
+    MANAGE_PURCHASING = "manage_purchasing"  # campaigns, lots, offers, award, needs, orders
+    MANAGE_STAFFING = "manage_staffing"  # agreements, planning, absences; log anyone's days
+    LOG_WORK = "log_work"  # log days in the work log (a technician: only their own)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -31,12 +35,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_MEMBERS,
             Capability.MANAGE_CATALOG,
             Capability.DECIDE_REQUESTS,
+            Capability.MANAGE_USERS,
+            Capability.MANAGE_PURCHASING,
+            Capability.MANAGE_STAFFING,
+            Capability.LOG_WORK,
         }
     ),
     OperatorRole.ACCOUNTANT: frozenset(
         {Capability.VIEW_ALL, Capability.MANAGE_BILLING, Capability.MANAGE_MEMBERS}
     ),
-    OperatorRole.TECHNICIAN: frozenset({Capability.VIEW_ALL}),
+    OperatorRole.TECHNICIAN: frozenset({Capability.VIEW_ALL, Capability.LOG_WORK}),
     OperatorRole.READ_ONLY: frozenset({Capability.VIEW_ALL}),
 }
 
@@ -48,3 +56,45 @@ def has_capability(user, capability: Capability) -> bool:
         return True  # the account created by `createsuperuser` administers the instance
     role = getattr(user, "operator_role", "")
     return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def is_operator_staff(user) -> bool:
+    return has_capability(user, Capability.VIEW_ALL)
+
+
+@dataclass(frozen=True)
+class WriteRule:
+    """Who may make one kind of write, in pages and API alike.
+
+    Operator staff need `capability` (None: no operator role may). Member agents may only if
+    `agents` is set, and only for the members they see: the page or endpoint looks the
+    member and its objects up through `visible_to(user)`, so another member's are a 404.
+    """
+
+    capability: Capability | None = None
+    agents: bool = False
+
+    def allows(self, user) -> bool:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        if is_operator_staff(user):
+            return self.capability is not None and has_capability(user, self.capability)
+        return self.agents
+
+
+def operators_with(capability: Capability) -> WriteRule:
+    """A write of the operator's staff only: member agents never make it."""
+    return WriteRule(capability=capability)
+
+
+def agents_and(capability: Capability | None) -> WriteRule:
+    """A write the member's own agents make from « Mon espace » (and the operator's staff
+    who hold `capability` for them; None: agents only)."""
+    return WriteRule(capability=capability, agents=True)
+
+
+# What member agents may write, for their own members: the writes of « Mon espace », the same
+# through the API. Every other write belongs to the operator's staff.
+SERVICE_REQUEST = agents_and(Capability.DECIDE_REQUESTS)  # ask for a service, cancel the ask
+PURCHASING_ANSWER = agents_and(Capability.MANAGE_PURCHASING)  # needs, withdrawal, orders
+WORK_LOG_REVIEW = agents_and(None)  # acknowledge or contest a day of the shared technician

@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.core.access import authenticated, public
 from mutualis.core.roles import Capability, OperatorRole, has_capability
+from mutualis.core.security import client_ip, over_limit
 
 
 @authenticated
@@ -50,3 +52,24 @@ _BARE_500 = (
     '<body><main><h1>{title}</h1><p>{text}</p><p><a href="/">{home}</a></p></main></body>\n'
     "</html>\n"
 )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's « forgotten password » form, with a limit on the links asked per hour from
+    one address and for one email (settings PASSWORD_RESET_LIMIT_*): over it, the form says
+    so (429) and sends nothing."""
+
+    def post(self, request, *args, **kwargs):
+        by_address = over_limit(
+            "password-reset-address", client_ip(request), settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+        )
+        email = request.POST.get("email", "")
+        by_email = bool(email.strip()) and over_limit(
+            "password-reset-email", email, settings.PASSWORD_RESET_LIMIT_PER_EMAIL
+        )
+        if by_address or by_email:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, _("Trop de demandes de lien : réessayez dans une heure."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mutualis.core.access import operator_required
 from mutualis.core.htmx import wants_fragment
+from mutualis.core.roles import Capability
 from mutualis.core.tabular import tabular_response
 from mutualis.imports import selectors, services
 from mutualis.imports.exports import EXPORTS, FORMATS
@@ -57,7 +58,9 @@ def job_list(request):
     return _job_list_page(request, form, kind=kind)
 
 
-@operator_required()
+# Every import capability is held by roles that manage members; the form offers each user
+# only the kinds they may import (usage: billing).
+@operator_required(write=Capability.MANAGE_MEMBERS)
 @require_POST
 def job_create(request):
     kinds = selectors.importable_kinds(request.user)
@@ -76,7 +79,7 @@ def job_create(request):
     return redirect("imports:job_detail", pk=job.pk)
 
 
-@operator_required(model=Campaign)
+@operator_required(model=Campaign, write=Capability.MANAGE_PURCHASING)
 @require_POST
 def needs_create(request, pk):
     """A campaign's needs file, sent from the campaign's needs page."""

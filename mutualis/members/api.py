@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from mutualis.core.api import MEMBER_PARAMETER, MemberFilterMixin, ReadOrCapability
+from mutualis.core.api import MEMBER_PARAMETER, MemberFilterMixin
 from mutualis.members.models import Member, Membership
 
 
@@ -35,7 +35,6 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 class MemberViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MemberSerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         return (
@@ -48,7 +47,6 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(list=extend_schema(parameters=[MEMBER_PARAMETER]))
 class MembershipViewSet(MemberFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MembershipSerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         return Membership.objects.visible_to(self.request.user).order_by("-start_date", "pk")

@@ -3,13 +3,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.forms import DateField
+from mutualis.core.forms import DateField, validate_document_size
 from mutualis.members.models import EstablishmentKind, Member, MemberKind, MembershipPart
 from mutualis.territory.models import Departement, Epci
 
 
 def validate_pdf(document) -> None:
-    """Délibérations and conventions are PDF files: by their name and by their content."""
+    """Délibérations and conventions are PDF files: by their name and by their content, and
+    of a reasonable size."""
+    validate_document_size(document)
     FileExtensionValidator(["pdf"])(document)
     head = document.read(5)
     document.seek(0)

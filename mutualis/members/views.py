@@ -86,6 +86,7 @@ def member_detail(request, pk):
             "service_requests": service_requests,
             "perimeter_size": selectors.member_perimeter(member).count(),
             "can_manage": has_capability(request.user, Capability.MANAGE_MEMBERS),
+            "can_manage_users": has_capability(request.user, Capability.MANAGE_USERS),
         },
     )
 
@@ -184,7 +185,7 @@ def membership_end(request, pk):
     return render(request, "members/membership_end.html", {"form": form, "membership": membership})
 
 
-@operator_required(Capability.MANAGE_MEMBERS, model=Member)
+@operator_required(Capability.MANAGE_USERS, model=Member)
 @require_http_methods(["GET", "POST"])
 def agent_invite(request, pk):
     member = get_object_or_404(Member, pk=pk)
@@ -211,7 +212,7 @@ def agent_invite(request, pk):
     return render(request, "members/agent_invite.html", {"form": form, "member": member})
 
 
-@operator_required(Capability.MANAGE_MEMBERS, model=AgentAccess)
+@operator_required(Capability.MANAGE_USERS, model=AgentAccess)
 @require_http_methods(["GET", "POST"])
 def agent_revoke(request, pk):
     access = get_object_or_404(AgentAccess.objects.select_related("user", "member"), pk=pk)

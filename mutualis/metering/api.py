@@ -7,8 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from mutualis.core.api import ReadOrCapability
-from mutualis.core.roles import Capability
+from mutualis.core.roles import Capability, operators_with
 from mutualis.members.models import Member
 from mutualis.metering.models import UsageRecord, UsageSource
 from mutualis.metering.services import UsageReading, usage_record_set
@@ -51,8 +50,7 @@ class UsageRecordViewSet(
     created, replaced or unchanged."""
 
     serializer_class = UsageRecordSerializer
-    permission_classes = [ReadOrCapability]
-    write_capability = Capability.MANAGE_BILLING
+    write_rules = {"create": operators_with(Capability.MANAGE_BILLING)}
 
     def get_queryset(self):
         return (

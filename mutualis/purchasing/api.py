@@ -1,16 +1,17 @@
 """JSON API of grouped purchasing. Agents see the campaigns they are invited to (not
 drafts), their own members' needs and orders, and offers once awarded; operator staff see
-everything and write with MANAGE_MEMBERS."""
+everything and write with MANAGE_PURCHASING. Agents write what « Mon espace » lets them: their
+members' needs and orders."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, viewsets
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from mutualis.core.api import ReadOrCapability, drf_validation_error, is_operator
-from mutualis.core.roles import Capability, has_capability
+from mutualis.core import roles
+from mutualis.core.api import drf_validation_error, is_operator
+from mutualis.core.roles import Capability, operators_with
 from mutualis.members.models import Member
 from mutualis.purchasing.models import Campaign, Lot, Need, NeedSource, Offer, Order
 from mutualis.purchasing.services.campaigns import campaign_create, lot_create
@@ -132,8 +133,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CampaignSerializer
-    permission_classes = [ReadOrCapability]
-    write_capability = Capability.MANAGE_MEMBERS
+    write_rules = {"create": operators_with(Capability.MANAGE_PURCHASING)}
 
     def get_queryset(self):
         return Campaign.objects.visible_to(self.request.user).order_by("-needs_deadline", "pk")
@@ -149,8 +149,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = LotSerializer
-    permission_classes = [ReadOrCapability]
-    write_capability = Capability.MANAGE_MEMBERS
+    write_rules = {"create": operators_with(Capability.MANAGE_PURCHASING)}
 
     def get_queryset(self):
         return Lot.objects.visible_to(self.request.user).order_by("campaign_id", "number")
@@ -164,11 +163,11 @@ class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class NeedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Agents send their own member's need for a lot, and correct its quantity or current
-    price with PATCH, until the deadline; operator staff who manage members may send late
+    price with PATCH, until the deadline; operator staff who manage purchasing may send late
     needs for any invited member."""
 
     serializer_class = NeedSerializer
-    permission_classes = [IsAuthenticated]  # writes are scoped to the user's members below
+    write_rules = {"create": roles.PURCHASING_ANSWER, "partial_update": roles.PURCHASING_ANSWER}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -182,11 +181,6 @@ class NeedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         if self.action == "partial_update":
             return NeedUpdateSerializer
         return NeedSerializer
-
-    def _check_operator_may_write(self):
-        user = self.request.user
-        if is_operator(user) and not has_capability(user, Capability.MANAGE_MEMBERS):
-            raise exceptions.PermissionDenied(_("Votre rôle ne permet pas de saisir des besoins."))
 
     def _save(self, *, lot, member, quantity, current_unit_price):
         try:
@@ -204,7 +198,6 @@ class NeedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         return Need.objects.get(lot=lot, member=member)
 
     def perform_create(self, serializer):
-        self._check_operator_may_write()
         data = serializer.validated_data
         member = get_object_or_404(
             Member.objects.visible_to(self.request.user), pk=data["member"].pk
@@ -218,7 +211,6 @@ class NeedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         )
 
     def update(self, request, *args, **kwargs):
-        self._check_operator_may_write()
         need = self.get_object()
         serializer = NeedUpdateSerializer(need, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -234,7 +226,6 @@ class NeedViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
 
 class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OfferSerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         return (
@@ -247,7 +238,7 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
 
 class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderSerializer
-    permission_classes = [IsAuthenticated]  # writes are scoped to the user's members below
+    write_rules = {"create": roles.PURCHASING_ANSWER}
 
     def get_queryset(self):
         return Order.objects.visible_to(self.request.user).order_by("-ordered_on", "pk")

@@ -9,7 +9,13 @@ from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service, Unit
-from mutualis.core.forms import DateField, DecimalField, IntegerField, ModelForm
+from mutualis.core.forms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    ModelForm,
+    validate_document_size,
+)
 from mutualis.core.numbers import DecimalBounds, InputError, parse_decimal
 from mutualis.members.models import Member, MemberKind
 from mutualis.purchasing.models import Campaign, InvitationMode, Lot
@@ -28,6 +34,7 @@ class CampaignForm(ModelForm):
         self.fields["fee_service"].queryset = Service.objects.filter(
             unit__in=[Unit.EURO, Unit.FLAT]
         ).order_by("name")
+        self.fields["agreement_document"].validators.append(validate_document_size)
 
 
 class LotForm(ModelForm):

@@ -1,14 +1,16 @@
 """JSON API of the shared staff: agreements, planned days and the work log. Agents see their
-members' rows only; technicians log their own days, managers anyone's; agents acknowledge."""
+members' rows only; technicians log their own days, planners anyone's; agents acknowledge or
+contest their members' days."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from mutualis.core.api import ReadOrCapability, drf_validation_error
+from mutualis.core import roles
+from mutualis.core.api import drf_validation_error
+from mutualis.core.roles import operators_with
 from mutualis.staffing import perms, services
 from mutualis.staffing.models import PlannedDay, StaffingAgreement, Technician, WorkLogEntry
 
@@ -81,7 +83,6 @@ class ContestSerializer(serializers.Serializer):
 
 class StaffingAgreementViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StaffingAgreementSerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         return (
@@ -93,7 +94,6 @@ class StaffingAgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PlannedDayViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PlannedDaySerializer
-    permission_classes = [ReadOrCapability]
 
     def get_queryset(self):
         days = PlannedDay.objects.visible_to(self.request.user).order_by("date", "half", "pk")
@@ -106,18 +106,6 @@ class PlannedDayViewSet(viewsets.ReadOnlyModelViewSet):
         return days
 
 
-class LogOrRead(ReadOrCapability):
-    """Reads for anyone (scoped querysets); writes for those who log days."""
-
-    def has_permission(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS") or view.action in (
-            "acknowledge",
-            "contest",
-        ):
-            return bool(request.user and request.user.is_authenticated)
-        return perms.can_log(request.user)
-
-
 class WorkLogEntryViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -125,7 +113,11 @@ class WorkLogEntryViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = WorkLogEntrySerializer
-    permission_classes = [LogOrRead]
+    write_rules = {
+        "create": operators_with(perms.LOG),  # a technician: own days only (the service checks)
+        "acknowledge": roles.WORK_LOG_REVIEW,
+        "contest": roles.WORK_LOG_REVIEW,
+    }
 
     def get_queryset(self):
         return WorkLogEntry.objects.visible_to(self.request.user).order_by("-date", "half", "pk")
@@ -144,7 +136,7 @@ class WorkLogEntryViewSet(
         try:
             entry = services.work_log_acknowledge(entry=entry, user=request.user)
         except DjangoValidationError as error:
-            raise PermissionDenied(" ".join(error.messages)) from error
+            raise drf_validation_error(error) from error
         return Response(self.get_serializer(entry).data)
 
     @extend_schema(request=ContestSerializer, responses=WorkLogEntrySerializer)
@@ -158,7 +150,5 @@ class WorkLogEntryViewSet(
                 entry=entry, user=request.user, reason=payload.validated_data["reason"]
             )
         except DjangoValidationError as error:
-            if request.user.operator_role:
-                raise PermissionDenied(" ".join(error.messages)) from error
             raise drf_validation_error(error) from error
         return Response(self.get_serializer(entry).data)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualis.core import roles
 from mutualis.core.access import member_required
 from mutualis.staffing import selectors, services
 from mutualis.staffing.forms import ContestForm
@@ -39,13 +40,13 @@ def portal_staffing(request, member):
             "year": year,
             "calendar": selectors.month_calendar(year=year, month=month, member=member),
             "page": Paginator(entries, 30).get_page(request.GET.get("page")),
-            "can_acknowledge": not request.user.operator_role,
+            "can_acknowledge": roles.WORK_LOG_REVIEW.allows(request.user),
             "here": request.path,
         },
     )
 
 
-@member_required(model=WorkLogEntry)
+@member_required(model=WorkLogEntry, write=roles.WORK_LOG_REVIEW)
 @require_POST
 def portal_work_log_acknowledge(request, member, pk):
     entry = get_object_or_404(WorkLogEntry.objects.filter(member=member), pk=pk)
@@ -58,7 +59,7 @@ def portal_work_log_acknowledge(request, member, pk):
     return redirect("staffing_portal:index", member_pk=member.pk)
 
 
-@member_required(model=WorkLogEntry)
+@member_required(model=WorkLogEntry, write=roles.WORK_LOG_REVIEW)
 @require_POST
 def portal_work_log_contest(request, member, pk):
     """The member's agent disputes a logged day, with a short reason shown to the operator."""

@@ -52,7 +52,7 @@ def _loggable_technicians(user):
     return technicians if perms.can_plan(user) else technicians.filter(user=user)
 
 
-@operator_required()
+@operator_required(write=perms.LOG)
 @require_http_methods(["GET", "POST"])
 def work_log_create(request):
     if not perms.can_log(request.user):

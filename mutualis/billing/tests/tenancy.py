@@ -1,10 +1,20 @@
+from mutualis.billing.inputs import build_frames
 from mutualis.billing.models import AllocationRun, Invoice, RunStatus, Tariff
 from mutualis.billing.tests.factories import AllocationRunFactory, InvoiceFactory, TariffFactory
 
+
+def _validated_run(a):
+    """A validated run with its input snapshot, as a computed run keeps it."""
+    run = AllocationRunFactory(status=RunStatus.VALIDATED, year=2000 + a.pk % 90)
+    frames = build_frames(year=run.year, service_ids=[])
+    run.members_snapshot, run.subscriptions_snapshot, run.usage_snapshot = frames.to_snapshot()
+    run.fingerprint = frames.fingerprint([])
+    run.save()
+    return run
+
+
 builders = {
     Tariff: lambda a: TariffFactory(adopted=True),
-    AllocationRun: lambda a: AllocationRunFactory(
-        status=RunStatus.VALIDATED, year=2000 + a.pk % 90
-    ),
+    AllocationRun: _validated_run,
     Invoice: lambda a: InvoiceFactory(member=a),
 }

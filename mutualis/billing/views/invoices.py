@@ -67,7 +67,7 @@ def pes_response(request, invoice_qs, back: str):
     return response
 
 
-@operator_required(Capability.MANAGE_BILLING)
+@operator_required(Capability.MANAGE_BILLING, write=None)
 @require_GET
 def invoice_pes(request):
     """The PES file of a year's titres (?annee=2026)."""

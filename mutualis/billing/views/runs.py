@@ -176,7 +176,7 @@ def run_issue(request, pk):
     return redirect("billing:run_detail", pk=pk)
 
 
-@operator_required(Capability.MANAGE_BILLING, model=AllocationRun)
+@operator_required(Capability.MANAGE_BILLING, model=AllocationRun, write=None)
 @require_GET
 def run_pes(request, pk):
     """The PES file of the titres issued from a validated run."""

@@ -3,9 +3,18 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.config.env import env_bool, env_int, env_list, env_str
+from mutualis.config.env import (
+    env_bool,
+    env_choice,
+    env_header,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "mutualis"
@@ -113,10 +122,41 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures lock the username+address pair for 15 minutes.
+# The client's address behind a reverse proxy (mutualis.core.security.client_ip): the header
+# the proxy writes it in (empty: the connection's address), how many proxies append to that
+# header, and the proxies' own addresses when the header is to be believed only from them.
+CLIENT_IP_HEADER = env_header("CLIENT_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
+TRUSTED_PROXY_NETWORKS = env_networks("TRUSTED_PROXY_IPS")
+
+# Login throttling: 5 failures lock the username+address pair for 15 minutes, so that failures
+# sprayed from one address do not lock the account out for everyone else.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "mutualis.core.security.client_ip"
+
+# Password reset links: at most so many asked per hour from one address, and for one email.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+
+# Counters of the limits above and of the API throttling. "locmem" counts in each process;
+# "database" shares them between web processes (run `manage.py createcachetable` once).
+CACHE_BACKEND = env_choice("CACHE_BACKEND", "locmem", ("locmem", "database"))
+CACHES = {
+    "default": {
+        "BACKEND": {
+            "locmem": "django.core.cache.backends.locmem.LocMemCache",
+            "database": "django.core.cache.backends.db.DatabaseCache",
+        }[CACHE_BACKEND],
+        "LOCATION": "mutualis_cache",
+    }
+}
+
+# Uploaded délibérations, conventions and other documents: at most this many megabytes.
+DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 10)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -158,13 +198,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["mutualis.core.api.Rights"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mutualis.core.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "mutualis.core.api.Pagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_RATE", "5000/hour")},
+    "DEFAULT_THROTTLE_CLASSES": ["mutualis.core.api.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_RATE", "5000/hour"),
+        # POST /api/v1/token/, by client address (mutualis.core.api.TokenRateThrottle).
+        "token": env_str("API_TOKEN_THROTTLE_RATE", "30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mutualis API",

@@ -44,7 +44,7 @@ class NeedRow:
 
 class NeedsImporter(Importer):
     kind = "needs"
-    capability = Capability.MANAGE_MEMBERS
+    capability = Capability.MANAGE_PURCHASING
     columns = (
         member_column("213300635"),
         Column("lot", True, gettext_lazy("Numéro ou nom du lot."), "1"),

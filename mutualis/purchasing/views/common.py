@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from mutualis.core.roles import Capability, has_capability
 
-WRITE = Capability.MANAGE_MEMBERS
+WRITE = Capability.MANAGE_PURCHASING
 
 
 def can_write(user) -> bool:

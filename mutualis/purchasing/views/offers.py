@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
-from mutualis.core.roles import Capability
 from mutualis.purchasing import selectors
 from mutualis.purchasing.forms import AwardForm, OfferForm
 from mutualis.purchasing.models import CampaignStatus, Lot, Offer
@@ -25,34 +24,30 @@ def _lot(pk):
     )
 
 
-@operator_required(model=Lot)
+@operator_required(model=Lot, write=WRITE)
 @require_http_methods(["GET", "POST"])
 def lot_offers(request, pk):
     lot = _lot(pk)
     criteria = list(lot.campaign.criteria.all())
     form = OfferForm(request.POST or None, criteria=criteria)
-    if request.method == "POST":
-        if not can_write(request.user):
-            messages.error(request, _("Votre rôle ne permet pas de saisir des offres."))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            offer_set(
+                lot=lot,
+                supplier_name=data["supplier_name"],
+                supplier_siren=data["supplier_siren"],
+                unit_price=data["unit_price"],
+                tiers=data["tiers"],
+                scores=form.scores(),
+                received_on=data["received_on"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("L'offre est enregistrée."))
             return redirect("purchasing:lot_offers", pk=pk)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                offer_set(
-                    lot=lot,
-                    supplier_name=data["supplier_name"],
-                    supplier_siren=data["supplier_siren"],
-                    unit_price=data["unit_price"],
-                    tiers=data["tiers"],
-                    scores=form.scores(),
-                    received_on=data["received_on"],
-                    note=data["note"],
-                )
-            except ValidationError as error:
-                add_validation_error(form, error)
-            else:
-                messages.success(request, _("L'offre est enregistrée."))
-                return redirect("purchasing:lot_offers", pk=pk)
     return _page(request, lot, criteria, offer_form=form)
 
 
@@ -105,7 +100,7 @@ def lot_award(request, pk):
     return _page(request, lot, list(lot.campaign.criteria.all()), award_form=form)
 
 
-@operator_required(Capability.MANAGE_MEMBERS, model=Offer)
+@operator_required(WRITE, model=Offer)
 @require_POST
 def offer_delete(request, pk):
     offer = get_object_or_404(Offer.objects.select_related("lot__campaign", "supplier"), pk=pk)

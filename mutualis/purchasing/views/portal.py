@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mutualis.core import roles
 from mutualis.core.access import member_required
 from mutualis.core.forms import add_validation_error
 from mutualis.purchasing import savings, selectors
@@ -62,14 +63,17 @@ def _previous_prices(campaign, member):
     }
 
 
-@member_required(model=Campaign)
+@member_required(model=Campaign, write=roles.PURCHASING_ANSWER)
 @require_http_methods(["GET", "POST"])
 def portal_campaign(request, member, pk):
     campaign = get_object_or_404(_campaigns(member), pk=pk)
     invitation = member.purchasing_invitations.get(campaign=campaign)
     today = timezone.localdate()
     lots = list(campaign.lots.order_by("number"))
-    can_answer = campaign.status == CampaignStatus.NEEDS and today <= campaign.needs_deadline
+    may_write = roles.PURCHASING_ANSWER.allows(request.user)
+    can_answer = (
+        may_write and campaign.status == CampaignStatus.NEEDS and today <= campaign.needs_deadline
+    )
     form = None
     if can_answer:
         needs = {n.lot_id: n for n in member.purchasing_needs.filter(lot__campaign=campaign)}
@@ -116,13 +120,13 @@ def portal_campaign(request, member, pk):
             "consumption": selectors.consumption(campaign, member=member),
             "orders": member.purchasing_orders.filter(lot__campaign=campaign).select_related("lot"),
             "order_form": OrderForm(campaign=campaign)
-            if campaign.status == CampaignStatus.AWARDED and invitation.participates
+            if may_write and campaign.status == CampaignStatus.AWARDED and invitation.participates
             else None,
         }
     return render(request, "purchasing/portal/campaign.html", context)
 
 
-@member_required(model=Campaign)
+@member_required(model=Campaign, write=roles.PURCHASING_ANSWER)
 @require_POST
 def portal_withdraw(request, member, pk):
     campaign = get_object_or_404(_campaigns(member), pk=pk)
@@ -135,7 +139,7 @@ def portal_withdraw(request, member, pk):
     return redirect("purchasing_portal:campaign", member_pk=member.pk, pk=pk)
 
 
-@member_required(model=Campaign)
+@member_required(model=Campaign, write=roles.PURCHASING_ANSWER)
 @require_POST
 def portal_order(request, member, pk):
     campaign = get_object_or_404(_campaigns(member), pk=pk)

@@ -88,7 +88,7 @@ def results_export(request, pk):
     )
 
 
-@operator_required(model=Campaign)
+@operator_required(model=Campaign, write=WRITE)
 @require_http_methods(["GET", "POST"])
 def campaign_orders(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -96,19 +96,14 @@ def campaign_orders(request, pk):
         pk__in=campaign.invitations.participating().values("member_id")
     ).order_by("name")
     form = OrderForm(request.POST or None, campaign=campaign, members=participants)
-    if request.method == "POST":
-        if not can_write(request.user):
-            messages.error(request, _("Votre rôle ne permet pas d'enregistrer des commandes."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_create(entered_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("La commande est enregistrée."))
             return redirect("purchasing:campaign_orders", pk=pk)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                order_create(entered_by=request.user, **data)
-            except ValidationError as error:
-                add_validation_error(form, error)
-            else:
-                messages.success(request, _("La commande est enregistrée."))
-                return redirect("purchasing:campaign_orders", pk=pk)
     return render(
         request,
         "purchasing/campaign_orders.html",
