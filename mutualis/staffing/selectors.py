@@ -242,7 +242,7 @@ def month_calendar(
         month=month,
         days=list(days.values()),
         planned_days=sum((cal.days_of(p.half) for p in planned), Decimal("0")),
-        worked_days=sum((cal.days_of(e.half) for e in logged), Decimal("0")),
+        worked_days=sum((e.days for e in logged if not e.cancelled), Decimal("0")),
         conflict_count=sum(1 for d in days.values() if d.conflicts),
         agreed_days=None
         if technician
@@ -308,7 +308,8 @@ def agreement_figures(agreements, *, year: int, months: Sequence[int] = range(1,
     )
     categories: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for agreement_id, category, days in (
-        WorkLogEntry.objects.filter(period, agreement_id__in=ids)
+        WorkLogEntry.objects.counted()
+        .filter(period, agreement_id__in=ids)
         .values("agreement_id", "category")
         .annotate(days=Sum(DAYS))
         .values_list("agreement_id", "category", "days")
@@ -363,7 +364,8 @@ def technician_utilisation(*, year: int) -> list[Utilisation]:
     technicians = list(Technician.objects.filter(active=True).select_related("user"))
     worked: dict[tuple[int, int], Decimal] = {
         (tid, month): Decimal(days)
-        for tid, month, days in WorkLogEntry.objects.filter(date__year=year)
+        for tid, month, days in WorkLogEntry.objects.counted()
+        .filter(date__year=year)
         .annotate(month=ExtractMonth("date"))
         .values("technician_id", "month")
         .annotate(days=Sum(DAYS))
@@ -394,9 +396,30 @@ def technician_utilisation(*, year: int) -> list[Utilisation]:
     return result
 
 
+def open_contests():
+    """The days members contest and the operator has not settled yet, oldest first."""
+    return (
+        WorkLogEntry.objects.open_contests()
+        .select_related("member", "technician__user", "contested_by", "agreement")
+        .order_by("contested_at", "pk")
+    )
+
+
+def open_contest_count() -> int:
+    return WorkLogEntry.objects.open_contests().count()
+
+
+def recently_resolved_contests(limit: int = 20):
+    return (
+        WorkLogEntry.objects.exclude(contest_resolution="")
+        .select_related("member", "technician__user", "contested_by", "contest_resolved_by")
+        .order_by("-contest_resolved_at", "-pk")[:limit]
+    )
+
+
 def work_log_list(*, user, technician=None, member=None, year=None, month=None):
     entries = WorkLogEntry.objects.visible_to(user).select_related(
-        "member", "technician__user", "acknowledged_by", "contested_by"
+        "member", "technician__user", "acknowledged_by", "contested_by", "contest_resolved_by"
     )
     if technician is not None:
         entries = entries.filter(technician=technician)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mutualis.core.access import operator_required
@@ -17,6 +18,7 @@ from mutualis.core.roles import has_capability
 from mutualis.core.tabular import tabular_response
 from mutualis.members.models import Member
 from mutualis.staffing import perms, selectors, services
+from mutualis.staffing.formatting import format_days
 from mutualis.staffing.forms import (
     AbsenceForm,
     MonthForm,
@@ -340,9 +342,27 @@ def usage_post(request):
             "unchanged": report.outcomes["unchanged"],
         },
     )
+    if report.left_out:
+        messages.warning(request, left_out_sentence(report))
     for error in report.errors:
         messages.error(request, error)
     return redirect("staffing:index")
+
+
+def left_out_sentence(report) -> str:
+    """Which contested days the posting left out, in one sentence the operator acts on."""
+    days = "; ".join(
+        f"{e.date:%d/%m/%Y} — {e.member.name} — {e.technician} ({e.get_half_display().lower()})"
+        for e in report.left_out
+    )
+    return ngettext(
+        "%(count)s journée contestée (%(days)s j) n'est pas facturée tant que la contestation "
+        "n'est pas tranchée : %(list)s. Tranchez-la puis enregistrez de nouveau le mois.",
+        "%(count)s journées contestées (%(days)s j) ne sont pas facturées tant que les "
+        "contestations ne sont pas tranchées : %(list)s. Tranchez-les puis enregistrez de "
+        "nouveau le mois.",
+        len(report.left_out),
+    ) % {"count": len(report.left_out), "days": format_days(report.left_out_days), "list": days}
 
 
 @operator_required()
