@@ -71,6 +71,7 @@ def index(request):
             "can_post": has_capability(request.user, perms.POST_USAGE),
             "post_form": MonthForm(initial={"year": today.year, "month": today.month}),
             "month_param": f"{today:%Y-%m}",
+            "open_contests": selectors.open_contest_count(),
         },
     )
 

@@ -189,3 +189,77 @@ def test_the_command_lists_the_days_left_out(capsys, month):
     work_log_contest(entry=contested, user=agent, reason="Absent.")
     call_command("staffing_usage_post", year=2026, month=9)
     assert "non facturée (contestation en attente) : 15/09/2026" in capsys.readouterr().out
+
+
+def test_the_operator_sees_open_contests_settles_one_and_the_member_reads_the_outcome(
+    client, month
+):
+    agreement, (_first, contested, third), agent = month
+    work_log_contest(entry=third, user=agent, reason="Personne ce jour-là.")
+    work_log_contest(entry=contested, user=agent, reason="Parti à midi.")
+    staffing_usage_post(2026, 9)
+    manager = UserFactory(manager=True, first_name="Claire", last_name="Martin")
+    client.force_login(manager)
+    dashboard = client.get("/operateur/informaticiens/").content.decode()
+    assert "2 journées contestées par les membres à trancher" in dashboard
+    assert "Informaticiens (2 contestations)" in dashboard  # the navigation
+    listing = client.get("/operateur/informaticiens/contestations/").content.decode()
+    assert listing.index("Personne ce jour-là.") < listing.index("Parti à midi.")  # oldest first
+    resolve = f"/operateur/informaticiens/journal/{contested.pk}/contestation/"
+    assert resolve in listing
+
+    refused = client.post(resolve, {"resolution": "changed", "note": "Vu.", "half": ""})
+    assert "Choisissez la durée corrigée." in refused.content.decode()
+    done = client.post(
+        resolve,
+        {"resolution": "changed", "half": "am", "note": "Le technicien confirme : matin seul."},
+        follow=True,
+    ).content.decode()
+    assert "corrigée (matin) : elle sera facturée ainsi" in done
+    assert "enregistrez de nouveau ce mois" in done  # September was posted already
+    assert "1 contestation en attente" in done
+    staffing_usage_post(2026, 9)
+    assert billed() == Decimal("1.5")  # 1 + ½, the other contested day still out
+
+    client.force_login(agent)
+    portal = client.get(
+        f"/mon-espace/{agreement.member.pk}/informaticien/", {"mois": "2026-09"}
+    ).content.decode()
+    assert "Journée corrigée : journée → matin" in portal
+    assert "Décision de Claire Martin le" in portal
+    assert "Le technicien confirme : matin seul." in portal
+    assert "En attente de la réponse de l'opérateur" in portal  # the other one
+    assert f"/journal/{contested.pk}/contester/" not in portal  # settled: no new contest
+
+
+def test_the_member_reads_a_rejection_and_a_cancellation(client, month):
+    agreement, (first, contested, _third), agent = month
+    manager = UserFactory(manager=True)
+    work_log_contest(entry=first, user=agent, reason="Absent.")
+    work_log_contest(entry=contested, user=agent, reason="Absent aussi.")
+    work_log_contest_resolve(
+        entry=first, user=manager, resolution="accepted", note="Erreur de saisie, annulée."
+    )
+    work_log_contest_resolve(
+        entry=contested, user=manager, resolution="rejected", note="Feuille d'émargement signée."
+    )
+    client.force_login(agent)
+    portal = client.get(
+        f"/mon-espace/{agreement.member.pk}/informaticien/", {"mois": "2026-09"}
+    ).content.decode()
+    assert "Contestation acceptée : journée annulée, non facturée" in portal
+    assert "Erreur de saisie, annulée." in portal
+    assert "Contestation rejetée : journée maintenue" in portal
+    assert "Feuille d&#x27;émargement signée." in portal
+    assert "annulée, non facturée" in portal and "contestation rejetée" in portal  # calendar
+
+
+def test_only_planners_settle_contests(client, month):
+    _agreement, (_first, contested, _third), agent = month
+    work_log_contest(entry=contested, user=agent, reason="Absent.")
+    resolve = f"/operateur/informaticiens/journal/{contested.pk}/contestation/"
+    client.force_login(UserFactory(operator_role="technician"))
+    assert client.get("/operateur/informaticiens/contestations/").status_code == 200
+    assert client.post(resolve, {"resolution": "accepted", "note": "x"}).status_code == 403
+    contested.refresh_from_db()
+    assert contested.contest_open
