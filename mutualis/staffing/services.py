@@ -121,7 +121,8 @@ def planning_apply(
     *, rows: Sequence[PlanningRow], created_by, accept_conflicts: bool = False
 ) -> PlanningPreview:
     """Creates the placements of the grid and their occurrences (public holidays left out).
-    With conflicts, nothing is written unless they are accepted.
+    With conflicts, or days beyond an agreement's quota, nothing is written unless they are
+    accepted.
 
     Saving is idempotent and additive: an occurrence identical to a day already planned is
     not created again, an identical placement rule is not recorded twice, and no existing
@@ -140,6 +141,14 @@ def planning_apply(
         raise ValidationError(
             _("%(count)s conflit(s) : confirmez pour enregistrer malgré tout.")
             % {"count": len(preview.conflicts)}
+        )
+    if preview.overruns and not accept_conflicts:
+        raise ValidationError(
+            _(
+                "%(count)s dépassement(s) du quota de la convention : confirmez pour "
+                "enregistrer malgré tout."
+            )
+            % {"count": len(preview.overruns)}
         )
     planned = []
     for index, row in enumerate(rows):

@@ -137,6 +137,9 @@ def agreement_detail(request, pk):
     figures = selectors.agreement_figures(
         StaffingAgreement.objects.filter(pk=agreement.pk), year=year
     )[0]
+    overruns = selectors.quota_overruns(
+        [figures.agreement], start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
+    )
     return render(
         request,
         "staffing/agreement_detail.html",
@@ -146,6 +149,7 @@ def agreement_detail(request, pk):
             "year": year,
             "placements": agreement.placements.select_related("technician__user"),
             "decision": agreement.decision,
+            "overruns": overruns,
         },
     )
 
@@ -274,6 +278,10 @@ def intervention_create(request):
             add_validation_error(form, error)
         else:
             messages.success(request, _("L'intervention est planifiée."))
+            for found in selectors.quota_overruns(
+                [planned.agreement], start=planned.date, end=planned.date
+            ):
+                messages.warning(request, overrun_sentence(found))
             url = reverse("staffing:technician_calendar", args=[planned.technician_id])
             return redirect(f"{url}?mois={planned.date:%Y-%m}")
     return render(
@@ -348,6 +356,19 @@ def usage_post(request):
     for error in report.errors:
         messages.error(request, error)
     return redirect("staffing:index")
+
+
+def overrun_sentence(found) -> str:
+    return _(
+        "Au-delà de la convention %(ref)s (%(quota_label)s) : %(period)s, %(planned)s j "
+        "planifiés pour un quota de %(quota)s j."
+    ) % {
+        "ref": found.agreement.reference,
+        "quota_label": found.agreement.quota_label,
+        "period": found.period_label,
+        "planned": format_days(found.overrun.planned),
+        "quota": format_days(found.overrun.quota),
+    }
 
 
 def left_out_sentence(report) -> str:
