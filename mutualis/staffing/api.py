@@ -63,6 +63,11 @@ class WorkLogEntrySerializer(serializers.ModelSerializer):
             "contested_by",
             "contested_at",
             "contested_reason",
+            "contest_resolution",
+            "contest_resolved_by",
+            "contest_resolved_at",
+            "contest_resolution_note",
+            "half_before_change",
             "confirm_unusual_day",
         ]
         read_only_fields = [
@@ -72,6 +77,11 @@ class WorkLogEntrySerializer(serializers.ModelSerializer):
             "contested_by",
             "contested_at",
             "contested_reason",
+            "contest_resolution",
+            "contest_resolved_by",
+            "contest_resolved_at",
+            "contest_resolution_note",
+            "half_before_change",
         ]
 
 

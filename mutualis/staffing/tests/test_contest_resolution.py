@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from mutualis.core.tests.factories import UserFactory
 from mutualis.members.tests.factories import AgentAccessFactory
@@ -263,3 +265,21 @@ def test_only_planners_settle_contests(client, month):
     assert client.post(resolve, {"resolution": "accepted", "note": "x"}).status_code == 403
     contested.refresh_from_db()
     assert contested.contest_open
+
+
+def test_the_api_shows_the_outcome_to_the_members_agent(month):
+    _agreement, (_first, contested, _third), agent = month
+    work_log_contest(entry=contested, user=agent, reason="Matin seulement.")
+    work_log_contest_resolve(
+        entry=contested, user=UserFactory(manager=True), resolution="changed", note="OK.", half="am"
+    )
+    client = APIClient()
+    token, _created = Token.objects.get_or_create(user=agent)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    row = client.get(f"/api/v1/staffing/work-log/{contested.pk}/").json()
+    assert (row["contest_resolution"], row["half"], row["half_before_change"]) == (
+        "changed",
+        "am",
+        "full",
+    )
+    assert row["contest_resolution_note"] == "OK."
