@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mutualis.core.roles import Capability, has_capability
 
@@ -19,12 +20,27 @@ def _operator_sections() -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
+def _with_open_contests(sections):
+    """The shared-staff section says how many contested days wait for a decision."""
+    from mutualis.staffing.selectors import open_contest_count
+
+    count = open_contest_count()
+    if not count:
+        return sections
+    staffing = reverse("staffing:index")
+    suffix = ngettext("%(count)s contestation", "%(count)s contestations", count) % {"count": count}
+    return [
+        (f"{label} ({suffix})" if url == staffing else label, url, others)
+        for label, url, others in sections
+    ]
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     items: list[dict] = []
     if user is not None and user.is_authenticated:
         if has_capability(user, Capability.VIEW_ALL):
-            sections = _operator_sections()
+            sections = _with_open_contests(_operator_sections())
         else:
             sections = [(_("Mon espace"), reverse("portal"), ())]
         # The current section is the one whose URL (or other path) starts the path the longest.

@@ -65,6 +65,11 @@ class WorkLogEntrySerializer(serializers.ModelSerializer):
             "contested_by",
             "contested_at",
             "contested_reason",
+            "contest_resolution",
+            "contest_resolved_by",
+            "contest_resolved_at",
+            "contest_resolution_note",
+            "half_before_change",
             "confirm_unusual_day",
         ]
         read_only_fields = [
@@ -74,6 +79,11 @@ class WorkLogEntrySerializer(serializers.ModelSerializer):
             "contested_by",
             "contested_at",
             "contested_reason",
+            "contest_resolution",
+            "contest_resolved_by",
+            "contest_resolved_at",
+            "contest_resolution_note",
+            "half_before_change",
         ]
 
 

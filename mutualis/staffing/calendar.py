@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 FULL, MORNING, AFTERNOON = "full", "am", "pm"
 HALVES = (FULL, MORNING, AFTERNOON)
@@ -238,3 +238,89 @@ def agreed_days_in_month(
     monthly = amount if per == "month" else amount / 12
     in_month = Decimal(working_days(first, last, holidays=holidays))
     return monthly * covered / in_month if in_month else Decimal("0")
+
+
+# Quotas: the days an agreement grants per week, month or year, against the days planned.
+
+WEEK, MONTH, YEAR = "week", "month", "year"
+
+
+def quota_period(per: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The week (Monday to Sunday), calendar month or calendar year holding `day`."""
+    if per == WEEK:
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    if per == MONTH:
+        return month_bounds(day.year, day.month)
+    return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+
+
+def period_quota(
+    *,
+    amount: Decimal,
+    per: str,
+    start: dt.date,
+    end: dt.date,
+    agreement_start: dt.date,
+    agreement_end: dt.date | None,
+    holidays: dict[dt.date, str] | None = None,
+) -> Decimal:
+    """The quota of one period: the agreement's amount, pro-rated by the working days covered
+    when the agreement starts or ends inside the period, rounded up to the half-day (half-days
+    are what can be planned)."""
+    covered_start = max(start, agreement_start)
+    covered_end = min(end, agreement_end) if agreement_end else end
+    if covered_end < covered_start:
+        return Decimal("0")
+    holidays = holidays if holidays is not None else holidays_between(start, end)
+    total = working_days(start, end, holidays=holidays)
+    covered = working_days(covered_start, covered_end, holidays=holidays)
+    if covered >= total or not total:
+        return amount
+    halves = (amount * covered * 2 / total).to_integral_value(rounding=ROUND_CEILING)
+    return halves / 2
+
+
+@dataclass(frozen=True)
+class QuotaOverrun:
+    """More days planned in a week, month or year than the agreement grants."""
+
+    start: dt.date
+    end: dt.date
+    planned: Decimal
+    quota: Decimal
+
+    @property
+    def excess(self) -> Decimal:
+        return self.planned - self.quota
+
+
+def quota_overruns(
+    *,
+    amount: Decimal,
+    per: str,
+    agreement_start: dt.date,
+    agreement_end: dt.date | None,
+    planned: Iterable[tuple[dt.date, Decimal]],
+) -> list[QuotaOverrun]:
+    """The periods of the agreement's quota where the planned days exceed it, in order."""
+    totals: dict[tuple[dt.date, dt.date], Decimal] = defaultdict(Decimal)
+    for day, days in planned:
+        totals[quota_period(per, day)] += days
+    if not totals:
+        return []
+    holidays = holidays_between(min(s for s, _e in totals), max(e for _s, e in totals))
+    overruns = []
+    for (start, end), days in sorted(totals.items()):
+        quota = period_quota(
+            amount=amount,
+            per=per,
+            start=start,
+            end=end,
+            agreement_start=agreement_start,
+            agreement_end=agreement_end,
+            holidays=holidays,
+        )
+        if days > quota:
+            overruns.append(QuotaOverrun(start, end, days, quota))
+    return overruns

@@ -8,6 +8,7 @@ from mutualis.members.models import Decision, Member, MemberKind
 from mutualis.staffing import calendar as cal
 from mutualis.staffing.models import (
     Absence,
+    ContestResolution,
     Frequency,
     Half,
     StaffingAgreement,
@@ -206,6 +207,24 @@ class WorkLogForm(forms.Form):
 
 class ContestForm(forms.Form):
     reason = forms.CharField(label=_("Motif de la contestation"), max_length=300)
+
+
+class ContestResolutionForm(forms.Form):
+    """The operator's decision on a contested day, with the reason the member will read."""
+
+    resolution = forms.ChoiceField(
+        label=_("Suite donnée"), choices=ContestResolution.choices, widget=forms.RadioSelect
+    )
+    half = forms.ChoiceField(
+        label=_("Durée corrigée (si la journée est corrigée)"),
+        choices=[("", "—"), *Half.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Motif de la décision (lu par le membre)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class MonthForm(forms.Form):

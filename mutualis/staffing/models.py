@@ -47,6 +47,14 @@ class BillingBasis(models.TextChoices):
     AGREED = "agreed", _("Jours conventionnés")
 
 
+class ContestResolution(models.TextChoices):
+    """How the operator settles a day the member contested."""
+
+    ACCEPTED = "accepted", _("Contestation acceptée : journée annulée")
+    CHANGED = "changed", _("Journée corrigée")
+    REJECTED = "rejected", _("Contestation rejetée : journée maintenue")
+
+
 class AbsenceKind(models.TextChoices):
     LEAVE = "leave", _("Congé")
     TRAINING = "training", _("Formation")
@@ -235,6 +243,24 @@ class Absence(TimeStampedModel):
         return f"{self.technician} — {self.get_kind_display()}"
 
 
+class WorkLogQuerySet(MemberOwnedQuerySet):
+    """A logged day counts (as worked) unless the operator accepted its contest; it is billed
+    unless, besides, its contest is still open (contested, neither settled nor signed off)."""
+
+    def open_contests(self):
+        return self.filter(
+            contested_at__isnull=False, contest_resolution="", acknowledged_at__isnull=True
+        )
+
+    def counted(self):
+        return self.exclude(contest_resolution=ContestResolution.ACCEPTED)
+
+    def billable(self):
+        return self.counted().exclude(
+            contested_at__isnull=False, contest_resolution="", acknowledged_at__isnull=True
+        )
+
+
 class WorkLogEntry(TimeStampedModel):
     """What a technician did at a member on a day or half-day."""
 
@@ -270,8 +296,30 @@ class WorkLogEntry(TimeStampedModel):
     )
     contested_at = models.DateTimeField(_("contesté le"), null=True, blank=True)
     contested_reason = models.CharField(_("motif de la contestation"), max_length=300, blank=True)
+    contest_resolution = models.CharField(
+        _("suite donnée à la contestation"),
+        max_length=10,
+        choices=ContestResolution.choices,
+        blank=True,
+    )
+    contest_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contestation tranchée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contest_resolved_at = models.DateTimeField(_("contestation tranchée le"), null=True, blank=True)
+    contest_resolution_note = models.CharField(
+        _("motif de la décision"), max_length=300, blank=True
+    )
+    # The duration as logged, when the operator corrected it on a contest.
+    half_before_change = models.CharField(
+        _("durée saisie à l'origine"), max_length=4, choices=Half.choices, blank=True
+    )
 
-    objects = MemberOwnedQuerySet.as_manager()
+    objects = WorkLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("entrée du journal d'intervention")
@@ -290,3 +338,11 @@ class WorkLogEntry(TimeStampedModel):
     @property
     def days(self) -> Decimal:
         return cal.days_of(self.half)
+
+    @property
+    def contest_open(self) -> bool:
+        return bool(self.contested_at and not self.contest_resolution and not self.acknowledged_at)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.contest_resolution == ContestResolution.ACCEPTED

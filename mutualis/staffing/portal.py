@@ -28,7 +28,9 @@ def portal_staffing(request, member):
     agreements = StaffingAgreement.objects.filter(member=member)
     entries = (
         WorkLogEntry.objects.filter(member=member)
-        .select_related("member", "technician__user", "acknowledged_by", "contested_by")
+        .select_related(
+            "member", "technician__user", "acknowledged_by", "contested_by", "contest_resolved_by"
+        )
         .order_by("-date", "half", "pk")
     )
     return render(

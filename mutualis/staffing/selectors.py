@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractMonth
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from mutualis.staffing import calendar as cal
 from mutualis.staffing.models import (
@@ -46,6 +48,61 @@ class PlanningRow:
         )
 
 
+@dataclass(frozen=True)
+class AgreementOverrun:
+    """A week, month or year where an agreement has more days planned than its quota."""
+
+    agreement: StaffingAgreement
+    overrun: cal.QuotaOverrun
+
+    @property
+    def period_label(self) -> str:
+        start, end = self.overrun.start, self.overrun.end
+        if self.agreement.per == cal.WEEK:
+            return _("semaine du %(start)s au %(end)s") % {
+                "start": f"{start:%d/%m/%Y}",
+                "end": f"{end:%d/%m/%Y}",
+            }
+        if self.agreement.per == cal.MONTH:
+            return date_format(start, "F Y")
+        return _("année %(year)s") % {"year": start.year}
+
+
+def quota_overruns(
+    agreements: Sequence[StaffingAgreement],
+    *,
+    start: dt.date,
+    end: dt.date,
+    extra: Sequence[tuple[int, dt.date, Decimal]] = (),
+) -> list[AgreementOverrun]:
+    """The periods touching start…end where an agreement's planned days (plus `extra`: days
+    about to be planned, as agreement id, date, days) exceed its quota: 1 query."""
+    agreements = list(agreements)
+    if not agreements:
+        return []
+    window_start = min(cal.quota_period(a.per, start)[0] for a in agreements)
+    window_end = max(cal.quota_period(a.per, end)[1] for a in agreements)
+    planned: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for agreement_id, day, half in PlannedDay.objects.filter(
+        agreement_id__in=[a.pk for a in agreements], date__range=(window_start, window_end)
+    ).values_list("agreement_id", "date", "half"):
+        planned[agreement_id].append((day, cal.days_of(half)))
+    for agreement_id, day, days in extra:
+        planned[agreement_id].append((day, days))
+    found = []
+    for agreement in agreements:
+        for overrun in cal.quota_overruns(
+            amount=agreement.days,
+            per=agreement.per,
+            agreement_start=agreement.start_date,
+            agreement_end=agreement.end_date,
+            planned=planned.get(agreement.pk, ()),
+        ):
+            if overrun.end >= start and overrun.start <= end:
+                found.append(AgreementOverrun(agreement, overrun))
+    return found
+
+
 @dataclass
 class PlanningPreview:
     rows: list[PlanningRow]
@@ -54,6 +111,8 @@ class PlanningPreview:
     per_row: list[int] = field(default_factory=list)
     # Occurrences identical to a planned day already saved: neither conflicts nor created.
     existing_per_row: list[int] = field(default_factory=list)
+    # Weeks, months or years where the new occurrences take an agreement over its quota.
+    overruns: list[AgreementOverrun] = field(default_factory=list)
 
     @property
     def existing(self) -> int:
@@ -132,7 +191,29 @@ def planning_preview(rows: Sequence[PlanningRow]) -> PlanningPreview:
     touching = [
         c for c in conflicts if any(isinstance(s.key, tuple) and s.key[0] == "row" for s in c.slots)
     ]
-    return PlanningPreview(list(rows), slots, touching, per_row, existing_per_row)
+    return PlanningPreview(
+        list(rows), slots, touching, per_row, existing_per_row, _new_overruns(rows, slots)
+    )
+
+
+def _new_overruns(rows: Sequence[PlanningRow], slots: Sequence[cal.Slot]) -> list:
+    """The quota overruns the new occurrences cause (periods holding at least one of them)."""
+    extra = [(rows[s.key[1]].agreement.pk, s.day, cal.days_of(s.half)) for s in slots]
+    agreements = {row.agreement.pk: row.agreement for row in rows}
+    found = quota_overruns(
+        agreements.values(),
+        start=min(s.day for s in slots),
+        end=max(s.day for s in slots),
+        extra=extra,
+    )
+    return [
+        o
+        for o in found
+        if any(
+            a == o.agreement.pk and o.overrun.start <= day <= o.overrun.end
+            for a, day, _days in extra
+        )
+    ]
 
 
 # Calendars
@@ -242,7 +323,7 @@ def month_calendar(
         month=month,
         days=list(days.values()),
         planned_days=sum((cal.days_of(p.half) for p in planned), Decimal("0")),
-        worked_days=sum((cal.days_of(e.half) for e in logged), Decimal("0")),
+        worked_days=sum((e.days for e in logged if not e.cancelled), Decimal("0")),
         conflict_count=sum(1 for d in days.values() if d.conflicts),
         agreed_days=None
         if technician
@@ -308,7 +389,8 @@ def agreement_figures(agreements, *, year: int, months: Sequence[int] = range(1,
     )
     categories: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for agreement_id, category, days in (
-        WorkLogEntry.objects.filter(period, agreement_id__in=ids)
+        WorkLogEntry.objects.counted()
+        .filter(period, agreement_id__in=ids)
         .values("agreement_id", "category")
         .annotate(days=Sum(DAYS))
         .values_list("agreement_id", "category", "days")
@@ -363,7 +445,8 @@ def technician_utilisation(*, year: int) -> list[Utilisation]:
     technicians = list(Technician.objects.filter(active=True).select_related("user"))
     worked: dict[tuple[int, int], Decimal] = {
         (tid, month): Decimal(days)
-        for tid, month, days in WorkLogEntry.objects.filter(date__year=year)
+        for tid, month, days in WorkLogEntry.objects.counted()
+        .filter(date__year=year)
         .annotate(month=ExtractMonth("date"))
         .values("technician_id", "month")
         .annotate(days=Sum(DAYS))
@@ -394,9 +477,30 @@ def technician_utilisation(*, year: int) -> list[Utilisation]:
     return result
 
 
+def open_contests():
+    """The days members contest and the operator has not settled yet, oldest first."""
+    return (
+        WorkLogEntry.objects.open_contests()
+        .select_related("member", "technician__user", "contested_by", "agreement")
+        .order_by("contested_at", "pk")
+    )
+
+
+def open_contest_count() -> int:
+    return WorkLogEntry.objects.open_contests().count()
+
+
+def recently_resolved_contests(limit: int = 20):
+    return (
+        WorkLogEntry.objects.exclude(contest_resolution="")
+        .select_related("member", "technician__user", "contested_by", "contest_resolved_by")
+        .order_by("-contest_resolved_at", "-pk")[:limit]
+    )
+
+
 def work_log_list(*, user, technician=None, member=None, year=None, month=None):
     entries = WorkLogEntry.objects.visible_to(user).select_related(
-        "member", "technician__user", "acknowledged_by", "contested_by"
+        "member", "technician__user", "acknowledged_by", "contested_by", "contest_resolved_by"
     )
     if technician is not None:
         entries = entries.filter(technician=technician)

@@ -24,6 +24,7 @@ from mutualis.staffing.models import (
     DAYS,
     Absence,
     BillingBasis,
+    ContestResolution,
     Placement,
     PlannedDay,
     StaffingAgreement,
@@ -120,7 +121,8 @@ def planning_apply(
     *, rows: Sequence[PlanningRow], created_by, accept_conflicts: bool = False
 ) -> PlanningPreview:
     """Creates the placements of the grid and their occurrences (public holidays left out).
-    With conflicts, nothing is written unless they are accepted.
+    With conflicts, or days beyond an agreement's quota, nothing is written unless they are
+    accepted.
 
     Saving is idempotent and additive: an occurrence identical to a day already planned is
     not created again, an identical placement rule is not recorded twice, and no existing
@@ -139,6 +141,14 @@ def planning_apply(
         raise ValidationError(
             _("%(count)s conflit(s) : confirmez pour enregistrer malgré tout.")
             % {"count": len(preview.conflicts)}
+        )
+    if preview.overruns and not accept_conflicts:
+        raise ValidationError(
+            _(
+                "%(count)s dépassement(s) du quota de la convention : confirmez pour "
+                "enregistrer malgré tout."
+            )
+            % {"count": len(preview.overruns)}
         )
     planned = []
     for index, row in enumerate(rows):
@@ -299,6 +309,8 @@ def work_log_acknowledge(*, entry: WorkLogEntry, user) -> WorkLogEntry:
     if user.operator_role:
         raise ValidationError(_("Seul un agent du membre vise le journal d'intervention."))
     locked = WorkLogEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.cancelled:
+        raise ValidationError(_("Cette journée a été annulée par l'opérateur : rien à viser."))
     if locked.acknowledged_at is None:
         locked.acknowledged_by = user
         locked.acknowledged_at = timezone.now()
@@ -323,10 +335,70 @@ def work_log_contest(*, entry: WorkLogEntry, user, reason: str) -> WorkLogEntry:
     locked = WorkLogEntry.objects.select_for_update().get(pk=entry.pk)
     if locked.acknowledged_at is not None:
         raise ValidationError(_("Cette journée est déjà visée : elle ne peut plus être contestée."))
+    if locked.contest_resolution:
+        raise ValidationError(
+            _("L'opérateur a déjà tranché la contestation de cette journée : voyez sa réponse.")
+        )
     locked.contested_by = user
     locked.contested_at = timezone.now()
     locked.contested_reason = reason
     locked.save(update_fields=["contested_by", "contested_at", "contested_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def work_log_contest_resolve(
+    *, entry: WorkLogEntry, user, resolution: str, note: str, half: str = ""
+) -> WorkLogEntry:
+    """The operator settles an open contest, saying why (shown to the member):
+
+    - accepted: the day is cancelled, never billed (it stays in the log, marked);
+    - changed: the duration is corrected (the logged one is kept), the day is billed again;
+    - rejected: the day stays as logged and is billed again.
+
+    Who and when are recorded. The month's usage changes at its next posting."""
+    if not perms.can_plan(user):
+        raise ValidationError(_("Seul un responsable de l'opérateur tranche une contestation."))
+    if resolution not in ContestResolution.values:
+        raise ValidationError({"resolution": _("Choisissez la suite donnée à la contestation.")})
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Indiquez le motif de la décision : le membre le lira.")})
+    max_length = WorkLogEntry._meta.get_field("contest_resolution_note").max_length
+    if len(note) > max_length:
+        raise ValidationError(
+            {"note": _("Motif trop long (%(max)s caractères au plus).") % {"max": max_length}}
+        )
+    locked = WorkLogEntry.objects.select_for_update().get(pk=entry.pk)
+    if not locked.contest_open:
+        raise ValidationError(_("Cette journée n'a pas de contestation en attente."))
+    fields = ["contest_resolution", "contest_resolved_by", "contest_resolved_at"]
+    fields += ["contest_resolution_note", "updated_at"]
+    if resolution == ContestResolution.CHANGED:
+        if half not in cal.HALVES:
+            raise ValidationError({"half": _("Choisissez la durée corrigée.")})
+        if half == locked.half:
+            raise ValidationError(
+                {"half": _("La durée corrigée est celle déjà saisie : rejetez ou acceptez.")}
+            )
+        others = (
+            WorkLogEntry.objects.select_for_update()
+            .filter(technician_id=locked.technician_id, date=locked.date)
+            .exclude(pk=locked.pk)
+            .values_list("half", flat=True)
+        )
+        if any(cal.halves_overlap(half, other) for other in others):
+            raise ValidationError(
+                {"half": _("Le technicien a une autre journée saisie sur cette demi-journée.")}
+            )
+        locked.half_before_change = locked.half
+        locked.half = half
+        fields += ["half", "half_before_change"]
+    locked.contest_resolution = resolution
+    locked.contest_resolved_by = user
+    locked.contest_resolved_at = timezone.now()
+    locked.contest_resolution_note = note
+    locked.save(update_fields=fields)
     return locked
 
 
@@ -337,12 +409,22 @@ class PostingReport:
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     quantities: dict[tuple[int, int], Decimal] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # Days billed on what was worked, left out while their contest is open.
+    left_out: list[WorkLogEntry] = field(default_factory=list)
+
+    @property
+    def left_out_days(self) -> Decimal:
+        return sum((entry.days for entry in self.left_out), Decimal("0"))
 
 
 @transaction.atomic
 def staffing_usage_post(year: int, month: int, *, recorded_by=None) -> PostingReport:
     """Records, per member and service, the month's days (worked or agreed, as each agreement
-    says) as one monthly usage record. Re-running replaces the figures, never adds to them."""
+    says) as one monthly usage record. Re-running replaces the figures, never adds to them.
+
+    Days worked count unless contested: a day whose contest is open is left out (and listed
+    in the report), a day whose contest was accepted is never billed; once a contest is
+    settled otherwise, posting the month again bills the day."""
     first, last = cal.month_bounds(year, month)
     report = PostingReport(year, month)
     agreements = list(
@@ -350,8 +432,15 @@ def staffing_usage_post(year: int, month: int, *, recorded_by=None) -> PostingRe
             Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
         ).select_related("member", "service")
     )
+    month_log = WorkLogEntry.objects.filter(date__range=(first, last), agreement__in=agreements)
+    report.left_out = list(
+        month_log.open_contests()
+        .filter(agreement__billing_basis=BillingBasis.WORKED)
+        .select_related("member", "technician__user")
+        .order_by("date", "member__name", "half", "pk")
+    )
     worked = dict(
-        WorkLogEntry.objects.filter(date__range=(first, last), agreement__in=agreements)
+        month_log.billable()
         .values("agreement_id")
         .annotate(days=Sum(DAYS))
         .values_list("agreement_id", "days")

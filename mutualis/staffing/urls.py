@@ -19,6 +19,12 @@ urlpatterns = [
     path("absences/nouvelle/", views.absence_create, name="absence_create"),
     path("journal/", worklog.work_log_list, name="work_log_list"),
     path("journal/saisir/", worklog.work_log_create, name="work_log_create"),
+    path("contestations/", worklog.contest_list, name="contest_list"),
+    path(
+        "journal/<int:pk>/contestation/",
+        worklog.contest_resolve,
+        name="contest_resolve",
+    ),
     path("consommations/", views.usage_post, name="usage_post"),
     path("export/", views.export, name="export"),
 ]

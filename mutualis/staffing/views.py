@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mutualis.core.access import operator_required
@@ -17,6 +18,7 @@ from mutualis.core.roles import has_capability
 from mutualis.core.tabular import tabular_response
 from mutualis.members.models import Member
 from mutualis.staffing import perms, selectors, services
+from mutualis.staffing.formatting import format_days
 from mutualis.staffing.forms import (
     AbsenceForm,
     MonthForm,
@@ -69,6 +71,7 @@ def index(request):
             "can_post": has_capability(request.user, perms.POST_USAGE),
             "post_form": MonthForm(initial={"year": today.year, "month": today.month}),
             "month_param": f"{today:%Y-%m}",
+            "open_contests": selectors.open_contest_count(),
         },
     )
 
@@ -134,6 +137,9 @@ def agreement_detail(request, pk):
     figures = selectors.agreement_figures(
         StaffingAgreement.objects.filter(pk=agreement.pk), year=year
     )[0]
+    overruns = selectors.quota_overruns(
+        [figures.agreement], start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
+    )
     return render(
         request,
         "staffing/agreement_detail.html",
@@ -143,6 +149,7 @@ def agreement_detail(request, pk):
             "year": year,
             "placements": agreement.placements.select_related("technician__user"),
             "decision": agreement.decision,
+            "overruns": overruns,
         },
     )
 
@@ -271,6 +278,10 @@ def intervention_create(request):
             add_validation_error(form, error)
         else:
             messages.success(request, _("L'intervention est planifiée."))
+            for found in selectors.quota_overruns(
+                [planned.agreement], start=planned.date, end=planned.date
+            ):
+                messages.warning(request, overrun_sentence(found))
             url = reverse("staffing:technician_calendar", args=[planned.technician_id])
             return redirect(f"{url}?mois={planned.date:%Y-%m}")
     return render(
@@ -340,9 +351,40 @@ def usage_post(request):
             "unchanged": report.outcomes["unchanged"],
         },
     )
+    if report.left_out:
+        messages.warning(request, left_out_sentence(report))
     for error in report.errors:
         messages.error(request, error)
     return redirect("staffing:index")
+
+
+def overrun_sentence(found) -> str:
+    return _(
+        "Au-delà de la convention %(ref)s (%(quota_label)s) : %(period)s, %(planned)s j "
+        "planifiés pour un quota de %(quota)s j."
+    ) % {
+        "ref": found.agreement.reference,
+        "quota_label": found.agreement.quota_label,
+        "period": found.period_label,
+        "planned": format_days(found.overrun.planned),
+        "quota": format_days(found.overrun.quota),
+    }
+
+
+def left_out_sentence(report) -> str:
+    """Which contested days the posting left out, in one sentence the operator acts on."""
+    days = "; ".join(
+        f"{e.date:%d/%m/%Y} — {e.member.name} — {e.technician} ({e.get_half_display().lower()})"
+        for e in report.left_out
+    )
+    return ngettext(
+        "%(count)s journée contestée (%(days)s j) n'est pas facturée tant que la contestation "
+        "n'est pas tranchée : %(list)s. Tranchez-la puis enregistrez de nouveau le mois.",
+        "%(count)s journées contestées (%(days)s j) ne sont pas facturées tant que les "
+        "contestations ne sont pas tranchées : %(list)s. Tranchez-les puis enregistrez de "
+        "nouveau le mois.",
+        len(report.left_out),
+    ) % {"count": len(report.left_out), "days": format_days(report.left_out_days), "list": days}
 
 
 @operator_required()

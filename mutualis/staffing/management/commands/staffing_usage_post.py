@@ -21,5 +21,10 @@ class Command(BaseCommand):
             report = staffing_usage_post(year, m)
             outcomes = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items()))
             self.stdout.write(f"{m:02d}/{year} : {outcomes or 'aucun relevé'}")
+            for entry in report.left_out:
+                self.stdout.write(
+                    f"  non facturée (contestation en attente) : {entry.date:%d/%m/%Y} "
+                    f"{entry.member.name} — {entry.technician} ({entry.get_half_display()})"
+                )
             for error in report.errors:
                 self.stderr.write(f"  {error}")
