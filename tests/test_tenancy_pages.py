@@ -76,6 +76,7 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/achats/lots/<int:pk>/attribution/": Expect(C.MANAGE_PURCHASING),
     "operateur/achats/offres/<int:pk>/supprimer/": Expect(C.MANAGE_PURCHASING),
     "operateur/informaticiens/planning/": Expect(C.MANAGE_STAFFING),
+    "operateur/informaticiens/journal/<int:pk>/contestation/": Expect(C.MANAGE_STAFFING),
     "operateur/informaticiens/conventions/nouvelle/": Expect(C.MANAGE_STAFFING),
     "operateur/informaticiens/journees/<int:pk>/supprimer/": Expect(C.MANAGE_STAFFING),
     "operateur/informaticiens/interventions/nouvelle/": Expect(C.MANAGE_STAFFING),
