@@ -178,10 +178,12 @@ def _component(node: Node) -> Component:
 
 def _tiers(node: Node) -> Tiers:
     mode = node.choice("mode", TierMode, TierMode.GRADUATED)
-    bands: list[Tier] = []
     band_nodes = node.tables("bands")
     if not band_nodes:
         raise node.fail("bands", "au moins une tranche ([[...bands]]) est attendue")
+    if any(band.has("from") for band in band_nodes):
+        return _tiers_from(mode, band_nodes)
+    bands: list[Tier] = []
     previous = -1
     for i, band in enumerate(band_nodes):
         last = i == len(band_nodes) - 1
@@ -197,21 +199,46 @@ def _tiers(node: Node) -> Tiers:
     return Tiers(mode=mode, bands=tuple(bands))
 
 
+def _tiers_from(mode: TierMode, band_nodes: list[Node]) -> Tiers:
+    """Bands written « à partir de »: every band has ``from``, the last one is open."""
+    starts: list[int] = []
+    prices: list[int] = []
+    for band in band_nodes:
+        if band.has("upto"):
+            raise band.fail("upto", "une tranche s'écrit avec « from » ou « upto », pas les deux")
+        start = band.scaled("from", QTY_SCALE)
+        if starts and start <= starts[-1]:
+            raise band.fail("from", "les bornes doivent être croissantes")
+        starts.append(start)
+        prices.append(band.scaled("price", PRICE_SCALE))
+        band.finish()
+    ends: list[int | None] = [*starts[1:], None]
+    bands = tuple(Tier(upto=end, price=price) for end, price in zip(ends, prices, strict=True))
+    return Tiers(mode=mode, bands=bands, lower_bounds=True, start=starts[0])
+
+
 def _grid(node: Node) -> Grid:
     measures = node.list_of("measures")
     if not all(isinstance(m, str) and m for m in measures):
         raise node.fail("measures", "liste de noms de mesures attendue")
-    raw_bounds = node.list_of("bounds")
+    if node.has("bounds") == node.has("upto"):
+        raise node.fail(
+            "bounds", "il faut soit « bounds » (bornes basses), soit « upto » (bornes hautes)"
+        )
+    upto = node.has("upto")
+    key = "upto" if upto else "bounds"
+    raw_bounds = node.list_of(key)
     if len(raw_bounds) != len(measures) or not all(isinstance(b, list) for b in raw_bounds):
-        raise node.fail("bounds", f"une liste de bornes par mesure ({len(measures)}) attendue")
+        raise node.fail(key, f"une liste de bornes par mesure ({len(measures)}) attendue")
     bounds: list[tuple[int, ...]] = []
+    which = "hautes" if upto else "basses"
     for m, (measure, values) in enumerate(zip(measures, raw_bounds, strict=True)):
         scaled = tuple(
-            node.convert(f"bounds[{m + 1}][{j + 1}]", v, measure_scale(measure))
+            node.convert(f"{key}[{m + 1}][{j + 1}]", v, measure_scale(measure))
             for j, v in enumerate(values)
         )
         if not scaled or list(scaled) != sorted(set(scaled)):
-            raise node.fail(f"bounds[{m + 1}]", "bornes basses strictement croissantes attendues")
+            raise node.fail(f"{key}[{m + 1}]", f"bornes {which} strictement croissantes attendues")
         bounds.append(scaled)
     shape = [len(b) for b in bounds]
     if node.has("table") == node.has("base"):
@@ -225,7 +252,8 @@ def _grid(node: Node) -> Grid:
                 raise node.fail(key, f"{shape[depth]} valeurs attendues à ce niveau")
             return tuple(read(v, depth + 1, f"{key}[{i + 1}]") for i, v in enumerate(value))
 
-        return Grid(tuple(measures), tuple(bounds), table=read(node.raw("table"), 0, "table"))
+        table = read(node.raw("table"), 0, "table")
+        return Grid(tuple(measures), tuple(bounds), table=table, upto=upto)
     base = node.scaled("base", 100)
     coefficients = tuple(
         node.convert(f"coefficients[{i + 1}]", v, COEF_SCALE)
@@ -234,7 +262,9 @@ def _grid(node: Node) -> Grid:
     needed = sum(n - 1 for n in shape) + 1
     if len(coefficients) < needed:
         raise node.fail("coefficients", f"{needed} coefficients attendus (un par position)")
-    return Grid(tuple(measures), tuple(bounds), base_cents=base, coefficients=coefficients)
+    return Grid(
+        tuple(measures), tuple(bounds), base_cents=base, coefficients=coefficients, upto=upto
+    )
 
 
 def _exemption(node: Node) -> Exemption:
