@@ -21,7 +21,7 @@ from mutualis.engine.explain import MEASURE_LABELS
 from mutualis.engine.inputs import Inputs
 from mutualis.engine.model import InputError, Member, Subscription, UsageRecord
 from mutualis.engine.money import AnyIntArray, IntArray, format_scaled
-from mutualis.engine.rebill import rebill_lines
+from mutualis.engine.rebill import own_rebill_lines, rebill_lines
 from mutualis.engine.rules import (
     KIND_INDEX,
     MemberArrays,
@@ -227,6 +227,9 @@ def _allocate_one(
     rebill = cons.rebill
     if rebill.null_count() < rebill.len():
         extra.append(rebill_lines(tariff, m, c, payer, rebill, np.asarray(amount), exempt))
+    rebill_own = cons.rebill_own
+    if rebill_own.null_count() < rebill_own.len():
+        extra.append(own_rebill_lines(tariff, m, c, payer, rebill_own, np.asarray(amount), exempt))
     frames = [lines, *(f for f in extra if f.height)]
     result.lines = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else lines
     return result

@@ -195,10 +195,12 @@ def _share(tariff: Tariff, result: AllocationResult, row: dict[str, Any], key: i
 
 
 def _rebill(row: dict[str, Any]) -> str:
-    key, total, count = str(row["detail"]).split(":")
+    key, total, count, *own = str(row["detail"]).split(":")
     how = REBILL_LABELS.get(key, key)
+    issuer = row.get("issuer_name") or row["issuer_id"]
+    what = f"participation propre de {issuer} refacturée" if own else f"refacturé par {issuer}"
     return (
-        f"refacturé par {row['issuer_id']} {how} : {format_eur(int(row['amount_cents']))} "
+        f"{what} {how} : {format_eur(int(row['amount_cents']))} "
         f"sur {format_eur(int(total))} ({count} communes)"
     )
 
