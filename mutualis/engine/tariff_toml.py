@@ -39,17 +39,22 @@ from mutualis.engine.tariff import (
 from mutualis.engine.toml_node import KINDS, Node
 
 
-def load_tariff(path: str | Path) -> Tariff:
+def load_tariff(path: str | Path, *, service_usage: UsageMode | None = None) -> Tariff:
     """Read a tariff file; every error names the file and the key."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise TariffError(f"{file} : lecture impossible ({exc.strerror})") from None
-    return parse_tariff(text, source=str(file))
+    return parse_tariff(text, source=str(file), service_usage=service_usage)
 
 
-def parse_tariff(text: str, source: str = "<tarif>") -> Tariff:
+def parse_tariff(
+    text: str, source: str = "<tarif>", *, service_usage: UsageMode | None = None
+) -> Tariff:
+    """The tariff of ``text``. ``service_usage`` is the usage mode of the service in the
+    catalogue: the default of ``[usage] mode`` (stock otherwise), and so of the year reading and
+    of ``prorata_temporis`` (see :func:`default_prorata`)."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -59,15 +64,19 @@ def parse_tariff(text: str, source: str = "<tarif>") -> Tariff:
     year = root.integer("year")
     label = root.text("label", service)
     unit = root.text("unit", "unité")
-    usage, reading = UsageMode.STOCK, YearReading.LAST
+    usage = service_usage or UsageMode.STOCK
     usage_node = root.table("usage")
     if usage_node is not None:
-        usage = usage_node.choice("mode", UsageMode, UsageMode.STOCK)
-        default = YearReading.SUM if usage is UsageMode.FLOW else YearReading.LAST
+        usage = usage_node.choice("mode", UsageMode, usage)
+    default = YearReading.SUM if usage is UsageMode.FLOW else YearReading.LAST
+    reading = default
+    if usage_node is not None:
         reading = usage_node.choice("year", YearReading, default)
         usage_node.finish()
     rounding = root.choice("rounding", Rounding, Rounding.CENT)
-    prorata = root.boolean("prorata_temporis", True)
+    explicit_prorata = (
+        root.boolean("prorata_temporis", True) if root.has("prorata_temporis") else None
+    )
     cost_sharing = None
     cs_node = root.table("cost_sharing")
     if cs_node is not None:
@@ -104,6 +113,11 @@ def parse_tariff(text: str, source: str = "<tarif>") -> Tariff:
         ):
             raise lim_node.fail("floor", "le plancher dépasse le plafond")
     root.finish()
+    prorata = (
+        explicit_prorata
+        if explicit_prorata is not None
+        else default_prorata(usage, components, cost_sharing is not None)
+    )
     return Tariff(
         service=service,
         year=year,
@@ -119,6 +133,22 @@ def parse_tariff(text: str, source: str = "<tarif>") -> Tariff:
         solidarity=solidarity,
         limits=limits,
         source=source,
+    )
+
+
+def default_prorata(usage: UsageMode, components: tuple[Component, ...], sharing: bool) -> bool:
+    """Pro rata temporis unless the tariff prices a flow: a stock (Go, pupils) is held for the
+    days of the subscription, a flat fee is paid for them; a flow (days worked, certificates
+    issued) only counts what happened while subscribed, so cutting it again by days/365 would
+    count the partial year twice. A tariff made of flat fees only (``flat``, a grid that does not
+    read the quantity) is pro-rated even for a flow service."""
+    if usage is UsageMode.STOCK:
+        return True
+    if sharing or not components:
+        return False
+    return all(
+        isinstance(c, FlatFee) or (isinstance(c, Grid) and "quantity" not in c.measures)
+        for c in components
     )
 
 
