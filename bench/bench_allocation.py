@@ -110,6 +110,7 @@ def synthetic_operator() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
             rows["end"].append(None)
             rows["establishments"].append([])
             rows["rebill"].append(["population", "usage", "equal", None][i % 4])
+            rows["rebill_own"].append(None)
     epci_subs = pl.DataFrame(rows, schema=SUBSCRIPTION_SCHEMA)
     own = (
         usage.select("member_id", "service")
@@ -120,6 +121,7 @@ def synthetic_operator() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
             pl.lit(None, dtype=pl.Date).alias("end"),
             pl.lit([], dtype=pl.List(pl.String)).alias("establishments"),
             pl.lit(None, dtype=pl.String).alias("rebill"),
+            pl.lit(None, dtype=pl.String).alias("rebill_own"),
         )
     )
     subscriptions = pl.concat([epci_subs, own.select(list(SUBSCRIPTION_SCHEMA))])

@@ -89,7 +89,14 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
     )
     rows = list(
         subscriptions.order_by("pk").values_list(
-            "pk", "member_id", "service__code", "scope", "start_date", "end_date", "rebill_key"
+            "pk",
+            "member_id",
+            "service__code",
+            "scope",
+            "start_date",
+            "end_date",
+            "rebill_key",
+            "rebill_own_key",
         )
     )
     covered: dict[int, list[str]] = {}
@@ -109,6 +116,7 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
             "end": [r[5] for r in rows],
             "establishments": [covered.get(r[0], []) for r in rows],
             "rebill": [r[6] or None for r in rows],
+            "rebill_own": [r[7] or None for r in rows],
         },
         schema=SUBSCRIPTION_SCHEMA,
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import (
+    OwnRebillKey,
     RebillKey,
     Service,
     ServiceStatus,
@@ -116,6 +117,11 @@ class SubscriptionForm(forms.Form):
         choices=[("", _("Aucune : l'EPCI garde la charge")), *RebillKey.choices],
         required=False,
     )
+    rebill_own_key = forms.ChoiceField(
+        label=_("Refacturation de la participation propre de l'EPCI"),
+        choices=[("", _("Aucune : l'EPCI garde sa participation")), *OwnRebillKey.choices],
+        required=False,
+    )
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,6 +136,7 @@ class SubscriptionForm(forms.Form):
             self.fields["scope"].choices = [(SubscriptionScope.SELF, SubscriptionScope.SELF.label)]
             del self.fields["covered_establishments"]
             del self.fields["rebill_key"]
+            del self.fields["rebill_own_key"]
 
 
 class SubscriptionEndForm(forms.Form):

@@ -111,6 +111,14 @@ class RebillKey(models.TextChoices):
     EQUAL = "equal", _("À parts égales")
 
 
+class OwnRebillKey(models.TextChoices):
+    """How an EPCI passes its own participation on to its communes (no usage key: its usage
+    is not a commune's)."""
+
+    POPULATION = "population", _("Au prorata de la population")
+    EQUAL = "equal", _("À parts égales")
+
+
 class SubscriptionQuerySet(MemberOwnedQuerySet):
     def active_on(self, day):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
@@ -146,6 +154,16 @@ class Subscription(TimeStampedModel):
         choices=RebillKey.choices,
         blank=True,
         help_text=_("L'EPCI paie pour ses communes puis les refacture selon cette clé."),
+    )
+    rebill_own_key = models.CharField(
+        _("refacturation de la participation propre"),
+        max_length=20,
+        choices=OwnRebillKey.choices,
+        blank=True,
+        help_text=_(
+            "L'EPCI refacture aussi sa propre participation aux communes pour lesquelles il "
+            "paie, selon cette clé."
+        ),
     )
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"), null=True, blank=True)

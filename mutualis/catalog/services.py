@@ -49,6 +49,7 @@ def subscription_create(
     end_date: dt.date | None = None,
     covered_establishments=(),
     rebill_key: str = "",
+    rebill_own_key: str = "",
 ) -> Subscription:
     if not service.is_open_to(member):
         raise ValidationError(
@@ -61,6 +62,14 @@ def subscription_create(
         raise ValidationError(
             {"rebill_key": _("Seul un EPCI qui souscrit pour ses communes les refacture.")}
         )
+    if rebill_own_key and scope == SubscriptionScope.SELF:
+        raise ValidationError(
+            {
+                "rebill_own_key": _(
+                    "Seul un EPCI qui souscrit pour ses communes leur refacture sa participation."
+                )
+            }
+        )
     overlapping = Subscription.objects.filter(member=member, service=service).active_on(start_date)
     if overlapping.exists():
         raise ValidationError(_("Ce membre souscrit déjà à ce service à cette date."))
@@ -71,6 +80,7 @@ def subscription_create(
         end_date=end_date,
         scope=scope,
         rebill_key=rebill_key,
+        rebill_own_key=rebill_own_key,
     )
     # The overlap check above covers the unique constraint: skip its extra query per row.
     subscription.full_clean(validate_unique=False, validate_constraints=False)

@@ -12,21 +12,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from mutualis.engine.charges import LIMIT_NAMES, caps, priced_amounts, share_cost
 from mutualis.engine.consumers import Consumers, coverage, days_in_year, own_consumers
+from mutualis.engine.explain import MEASURE_LABELS
 from mutualis.engine.inputs import Inputs
 from mutualis.engine.model import InputError, Member, Subscription, UsageRecord
-from mutualis.engine.money import AnyIntArray, IntArray
-from mutualis.engine.rebill import rebill_lines
+from mutualis.engine.money import AnyIntArray, IntArray, format_scaled
+from mutualis.engine.rebill import own_rebill_lines, rebill_lines
 from mutualis.engine.rules import (
     KIND_INDEX,
+    MemberArrays,
     exemption_index,
     measure_values,
+    outside_bands,
     solidarity_coefficients,
 )
-from mutualis.engine.tariff import Grid, Rounding, Tariff
+from mutualis.engine.tariff import Grid, Rounding, Tariff, measure_scale
 from mutualis.engine.usage import read_year
 
 LINE_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -167,6 +171,7 @@ def _allocate_one(
     columns: dict[str, IntArray] = {}
     result = AllocationResult(tariff, year, pl.DataFrame())
     if tariff.cost_sharing is None:
+        _check_bands(tariff, measures, exempt < 0, m, c)
         priced = priced_amounts(tariff, qty, kind, measures, coef, days, diy, exempt, cap, step)
         amount, limit = priced.amount, priced.limit
         for i, comp_amount in enumerate(priced.components):
@@ -222,9 +227,50 @@ def _allocate_one(
     rebill = cons.rebill
     if rebill.null_count() < rebill.len():
         extra.append(rebill_lines(tariff, m, c, payer, rebill, np.asarray(amount), exempt))
+    rebill_own = cons.rebill_own
+    if rebill_own.null_count() < rebill_own.len():
+        extra.append(own_rebill_lines(tariff, m, c, payer, rebill_own, np.asarray(amount), exempt))
     frames = [lines, *(f for f in extra if f.height)]
     result.lines = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else lines
     return result
+
+
+class OutsideBandsError(InputError):
+    """A member's value falls outside the bands of a tiers or grid component."""
+
+
+def _check_bands(
+    tariff: Tariff,
+    measures: dict[str, IntArray],
+    eligible: npt.NDArray[np.bool_],
+    m: MemberArrays,
+    c: IntArray,
+) -> None:
+    """A value outside the voted bands is an error naming the member and the value (an exempt
+    member owes nothing: its value is not checked)."""
+    for i, component in enumerate(tariff.components):
+        found = outside_bands(component, measures, eligible)
+        if found is None:
+            continue
+        scale = measure_scale(found.measure)
+        label = (
+            tariff.unit
+            if found.measure == "quantity"
+            else MEASURE_LABELS.get(found.measure, found.measure)
+        )
+        value = f"{format_scaled(int(found.values[0]), scale)} {label}"
+        bound = f"{format_scaled(found.bound, scale)} {label}"
+        if found.above:
+            where = f"au-delà de la dernière tranche (jusqu'à {bound})"
+        else:
+            where = f"en dessous de la première tranche (à partir de {bound})"
+        member = m.names[c[found.rows[0]]] or m.ids[c[found.rows[0]]]
+        others = found.rows.shape[0] - 1
+        more = f" ; et {others} autre{'s' if others > 1 else ''} membre{'s' if others > 1 else ''}"
+        raise OutsideBandsError(
+            f"{tariff.source} : clé « components[{i + 1}] » : {member} : {value} hors des "
+            f"tranches votées, {where}{more if others else ''}"
+        )
 
 
 def _contribution_lines(tariff: Tariff, inputs: Inputs) -> pl.DataFrame:

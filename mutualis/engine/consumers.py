@@ -38,6 +38,8 @@ class Consumers:
     days: IntArray
     rebill: pl.Series
     """The re-billing key of the subscription (null: none)."""
+    rebill_own: pl.Series
+    """The key by which the subscriber re-bills its own participation (null: none)."""
 
 
 def own_consumers(consumer: IntArray, year: int) -> Consumers:
@@ -47,6 +49,7 @@ def own_consumers(consumer: IntArray, year: int) -> Consumers:
         consumer,
         np.full(consumer.shape[0], days_in_year(year), dtype=np.int64),
         pl.Series("rebill", [None] * consumer.shape[0], dtype=pl.String),
+        pl.Series("rebill_own", [None] * consumer.shape[0], dtype=pl.String),
     )
 
 
@@ -64,6 +67,7 @@ class Coverage:
     days: IntArray
     """Days of each subscription row (for its service's year)."""
     rebill: pl.Series
+    rebill_own: pl.Series
     unknown: dict[int, str]
     """Service position → the first subscriber id that is not a member."""
 
@@ -75,6 +79,7 @@ class Coverage:
             self.subscriber[lo:hi],
             self.days[row],
             self.rebill.gather(row),
+            self.rebill_own.gather(row),
         )
 
 
@@ -210,5 +215,6 @@ def coverage(
         offsets=np.searchsorted(key, bounds).astype(np.int64),
         days=days_of_row,
         rebill=subscriptions["rebill"],
+        rebill_own=subscriptions["rebill_own"],
         unknown={int(s): str(i) for frame in unknown for s, i in frame.iter_rows()},
     )

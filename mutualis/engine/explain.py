@@ -19,7 +19,7 @@ from mutualis.engine.money import (
     format_qty,
     format_scaled,
 )
-from mutualis.engine.rules import tier_units
+from mutualis.engine.rules import tier_units, volume_band
 from mutualis.engine.tariff import (
     Component,
     FlatFee,
@@ -83,21 +83,32 @@ def _component(tariff: Tariff, comp: Component, row: dict[str, Any], cents: int)
             ]
             detail = " + ".join(parts) if parts else "0"
             return f"{_qty(tariff, qty)} par tranches : {detail} = {total}"
-        band = next((b for b in comp.bands if b.upto is None or qty <= b.upto), comp.bands[-1])
-        reach = f"tranche jusqu'à {format_qty(band.upto)}" if band.upto else "dernière tranche"
-        return f"{_qty(tariff, qty)} × {format_price(band.price)} ({reach}) = {total}"
+        reach = _volume_reach(comp, qty)
+        band = comp.bands[reach]
+        if comp.lower_bounds:
+            start = comp.start if reach == 0 else comp.bands[reach - 1].upto
+            which = f"tranche dès {format_qty(start or 0)}"
+        elif band.upto is not None:
+            which = f"tranche jusqu'à {format_qty(band.upto)}"
+        else:
+            which = "dernière tranche"
+        return f"{_qty(tariff, qty)} × {format_price(band.price)} ({which}) = {total}"
     if isinstance(comp, Grid):
         parts = []
         positions = []
         for name, bounds in zip(comp.measures, comp.bounds, strict=True):
             value = qty if name == "quantity" else int(row[f"measure_{name}"] or 0)
-            pos = max(sum(1 for b in bounds if b <= value) - 1, 0)
+            if comp.upto:
+                pos = min(sum(1 for b in bounds if b < value), len(bounds) - 1)
+            else:
+                pos = max(sum(1 for b in bounds if b <= value) - 1, 0)
             positions.append(pos)
             scale = measure_scale(name)
             label = tariff.unit if name == "quantity" else MEASURE_LABELS.get(name, name)
+            how = "jusqu'à" if comp.upto else "dès"
             parts.append(
                 f"{format_scaled(value, scale)} {label} → tranche {pos + 1} "
-                f"(dès {format_scaled(bounds[pos], scale)})"
+                f"({how} {format_scaled(bounds[pos], scale)})"
             )
         grid = ", ".join(parts)
         if comp.table is not None:
@@ -113,6 +124,11 @@ def _component(tariff: Tariff, comp: Component, row: dict[str, Any], cents: int)
         f"{_qty(tariff, qty)} dont {format_qty(included)} inclus : {fee}"
         f"{format_qty(over)} × {format_price(comp.price)} = {total}"
     )
+
+
+def _volume_reach(tiers: Tiers, qty: int) -> int:
+    arr = np.asarray([qty], dtype=np.int64)
+    return int(volume_band(tiers, arr)[0])
 
 
 def _modifiers(tariff: Tariff, row: dict[str, Any], parts: list[str]) -> None:
@@ -179,10 +195,12 @@ def _share(tariff: Tariff, result: AllocationResult, row: dict[str, Any], key: i
 
 
 def _rebill(row: dict[str, Any]) -> str:
-    key, total, count = str(row["detail"]).split(":")
+    key, total, count, *own = str(row["detail"]).split(":")
     how = REBILL_LABELS.get(key, key)
+    issuer = row.get("issuer_name") or row["issuer_id"]
+    what = f"participation propre de {issuer} refacturée" if own else f"refacturé par {issuer}"
     return (
-        f"refacturé par {row['issuer_id']} {how} : {format_eur(int(row['amount_cents']))} "
+        f"{what} {how} : {format_eur(int(row['amount_cents']))} "
         f"sur {format_eur(int(total))} ({count} communes)"
     )
 

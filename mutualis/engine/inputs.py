@@ -51,6 +51,8 @@ class Inputs:
         if subs is not None and not isinstance(subs, pl.DataFrame):
             subs = subscriptions_frame(subs)
         use = usage if isinstance(usage, pl.DataFrame) else usage_frame(usage)
+        if subs is not None and "rebill_own" not in subs.columns:  # a frame of an older snapshot
+            subs = subs.with_columns(pl.lit(None, dtype=pl.String).alias("rebill_own"))
         frame = frame.sort("id").with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64))
         _check_members(frame)
         index = MemberIndex(frame["id"])

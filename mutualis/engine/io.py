@@ -26,7 +26,17 @@ from mutualis.engine.model import (
 from mutualis.engine.money import COEF_SCALE, QTY_SCALE, PrecisionError, cents_text, to_scaled
 
 MEMBER_FIELDS = ("id", "name", "kind", "population", "parent_id", "epci_id")
-SUBSCRIPTION_FIELDS = ("member_id", "service", "scope", "start", "end", "establishments", "rebill")
+SUBSCRIPTION_FIELDS = (
+    "member_id",
+    "service",
+    "scope",
+    "start",
+    "end",
+    "establishments",
+    "rebill",
+    "rebill_own",
+)
+OWN_REBILL_KEYS = (RebillKey.POPULATION.value, RebillKey.EQUAL.value)
 USAGE_FIELDS = ("member_id", "service", "period", "quantity")
 CHARGE_FIELDS = (
     "service",
@@ -162,6 +172,10 @@ def read_subscriptions(path: str | Path) -> pl.DataFrame:
         data["establishments"].append(chosen)
         rebill = row.get("rebill", "")
         data["rebill"].append(_choice(file, line, "rebill", rebill, keys) if rebill else None)
+        own = row.get("rebill_own", "")
+        data["rebill_own"].append(
+            _choice(file, line, "rebill_own", own, OWN_REBILL_KEYS) if own else None
+        )
     return pl.DataFrame(data, schema=SUBSCRIPTION_SCHEMA)
 
 

@@ -71,6 +71,9 @@ class Subscription:
     establishments: tuple[str, ...] = ()
     """With ``with_establishments``: the chosen ones; empty means all of them."""
     rebill: RebillKey | None = None
+    rebill_own: RebillKey | None = None
+    """The EPCI re-bills its own participation too (its line and its own establishments'), to
+    the communes it pays for, by population or in equal shares."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ SUBSCRIPTION_SCHEMA: dict[str, pl.DataType] = {
     "end": pl.Date(),
     "establishments": pl.List(pl.String()),
     "rebill": pl.String(),
+    "rebill_own": pl.String(),
 }
 USAGE_SCHEMA: dict[str, pl.DataType] = {
     "member_id": pl.String(),
@@ -164,6 +168,7 @@ def subscriptions_frame(subscriptions: Iterable[Subscription]) -> pl.DataFrame:
             "end": [s.end for s in rows],
             "establishments": [list(s.establishments) for s in rows],
             "rebill": [str(s.rebill) if s.rebill else None for s in rows],
+            "rebill_own": [str(s.rebill_own) if s.rebill_own else None for s in rows],
         },
         schema=SUBSCRIPTION_SCHEMA,
     )

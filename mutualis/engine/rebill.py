@@ -6,6 +6,11 @@ commune when that commune is covered by the same EPCI; otherwise it stays with t
 Exempt communes are not re-billed. Keys: ``usage`` (each commune pays its own lines and its
 establishments'), ``population`` (the total is split by population, largest remainder; equal
 shares when no commune has a population), ``equal`` (equal shares, largest remainder by id).
+
+With ``rebill_own`` (:func:`own_rebill_lines`), the EPCI re-bills its own participation too:
+its own line and those of the establishments attached to it, split among the communes it pays
+for (not exempt) by population or in equal shares, to the cent. Those are separate lines, so
+that each commune reads what comes from the others' bills and what from the EPCI's own.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from mutualis.engine.model import RebillKey
+from mutualis.engine.model import InputError, RebillKey
 from mutualis.engine.money import IntArray
 from mutualis.engine.rules import KIND_INDEX, MemberArrays
 from mutualis.engine.tariff import Tariff
@@ -110,9 +115,80 @@ def rebill_lines(
             "kind": pl.Series(["commune"], dtype=pl.String).new_from_index(0, n),
             "payer_id": ids.gather(tgt),
             "issuer_id": ids.gather(epci),
+            "issuer_name": m.frame["name"].gather(epci),
             "rule": pl.Series(["refacturation"], dtype=pl.String).new_from_index(0, n),
             "population": population,
             "detail": pl.select(detail.alias("detail")).to_series(),
+            "amount_cents": shares.astype(np.int64),
+        }
+    )
+
+
+def own_rebill_lines(
+    tariff: Tariff,
+    m: MemberArrays,
+    consumer: IntArray,
+    payer: IntArray,
+    rebill_own: pl.Series,
+    amount: IntArray,
+    exempt: IntArray,
+) -> pl.DataFrame:
+    """The EPCI's own participation split among the communes it pays for (see module doc)."""
+    if (rebill_own == RebillKey.USAGE.value).any():
+        raise InputError(
+            f"souscriptions : {tariff.service} : la participation propre d'un EPCI se refacture "
+            "au prorata de la population (population) ou à parts égales (equal)"
+        )
+    keyed = rebill_own.is_not_null().to_numpy()
+    by_population = (rebill_own == RebillKey.POPULATION.value).fill_null(False).to_numpy()
+    kind = m.kind[consumer]
+    parent = m.parent[consumer]
+    own = keyed & (
+        (consumer == payer) | ((kind == KIND_INDEX["establishment"]) & (parent == payer))
+    )
+    if not own.any():
+        return pl.DataFrame()
+    total_of = np.zeros(m.size, dtype=np.int64)
+    np.add.at(total_of, payer[own], np.asarray(amount, dtype=np.int64)[own])
+    rebills = np.zeros(m.size, dtype=np.bool_)
+    rebills[payer[own]] = True
+    population_key = np.zeros(m.size, dtype=np.bool_)
+    population_key[payer[own & by_population]] = True
+    targets = (kind == KIND_INDEX["commune"]) & (consumer != payer) & rebills[payer] & (exempt < 0)
+    rows = np.flatnonzero(targets)
+    if rows.size == 0:
+        return pl.DataFrame()
+    rows = rows[np.lexsort((consumer[rows], payer[rows]))]
+    epci, tgt = payer[rows], consumer[rows]
+    total = total_of[epci]
+    population = m.population[tgt]
+    starts = np.flatnonzero(np.r_[True, epci[1:] != epci[:-1]])
+    sizes = np.diff(np.r_[starts, epci.shape[0]])
+    has_pop = np.repeat(np.add.reduceat(population, starts) > 0, sizes)
+    weights = np.where(population_key[epci] & has_pop, population, 1).astype(np.int64)
+    shares = grouped_largest_remainder(total, weights, epci, tgt)
+    n = tgt.shape[0]
+    key = np.where(population_key[epci], RebillKey.POPULATION.value, RebillKey.EQUAL.value)
+    detail = [
+        f"{k}:{t}:{size}:own"
+        for k, t, size in zip(
+            key.tolist(), total.tolist(), np.repeat(sizes, sizes).tolist(), strict=True
+        )
+    ]
+    ids, names = m.frame["id"], m.frame["name"]
+    return pl.DataFrame(
+        {
+            "service": pl.Series([tariff.service], dtype=pl.String).new_from_index(0, n),
+            "year": pl.Series([tariff.year], dtype=pl.Int32).new_from_index(0, n),
+            "member_id": ids.gather(tgt),
+            "member_name": names.gather(tgt),
+            "kind": pl.Series(["commune"], dtype=pl.String).new_from_index(0, n),
+            "payer_id": ids.gather(tgt),
+            "issuer_id": ids.gather(epci),
+            "issuer_name": names.gather(epci),
+            "rule": pl.Series(["refacturation"], dtype=pl.String).new_from_index(0, n),
+            "population": population,
+            "detail": pl.Series(detail, dtype=pl.String),
             "amount_cents": shares.astype(np.int64),
         }
     )

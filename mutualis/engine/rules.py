@@ -117,9 +117,56 @@ def solidarity_coefficients(
     return np.where(present, coefs[band], COEF_SCALE)
 
 
-def band_index(bounds: tuple[int, ...], values: IntArray) -> IntArray:
-    idx = np.searchsorted(np.asarray(bounds, dtype=np.int64), values, side="right") - 1
+def band_index(bounds: tuple[int, ...], values: IntArray, upto: bool = False) -> IntArray:
+    """Position of each value's band: ``bounds`` are lower bounds (« dès ») or, with ``upto``,
+    upper bounds (« jusqu'à »), included. A value outside the bands (see :func:`outside_bands`)
+    is held in the nearest band; the allocation refuses it before."""
+    edges = np.asarray(bounds, dtype=np.int64)
+    if upto:
+        idx = np.searchsorted(edges, values, side="left")
+        return np.minimum(idx, len(bounds) - 1).astype(np.int64)
+    idx = np.searchsorted(edges, values, side="right") - 1
     return np.maximum(idx, 0).astype(np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Outside:
+    """Consumers whose value falls outside the bands of a tiers or grid component."""
+
+    rows: IntArray
+    """Positions of the consumers, in consumer order."""
+    values: IntArray
+    measure: str
+    above: bool
+    """Above the last upper bound (otherwise below the first lower bound)."""
+    bound: int
+
+
+def outside_bands(
+    component: Component, measures: Mapping[str, IntArray], eligible: BoolArray
+) -> Outside | None:
+    """The first measure of ``component`` with eligible values outside its bands, if any.
+
+    Lower bounds (« dès », « à partir de »): below the first one is outside. Upper bounds
+    (« jusqu'à »): above the last one is outside. An open last band (tiers) has no maximum.
+    """
+    checks: list[tuple[str, int | None, int | None]] = []
+    if isinstance(component, Tiers):
+        checks.append(("quantity", component.start or None, component.maximum))
+    elif isinstance(component, Grid):
+        for name, bounds in zip(component.measures, component.bounds, strict=True):
+            low, high = (None, bounds[-1]) if component.upto else (bounds[0], None)
+            checks.append((name, low, high))
+    for name, low, high in checks:
+        values = measures[name]
+        for bound, above in ((low, False), (high, True)):
+            if bound is None:
+                continue
+            bad = eligible & ((values > bound) if above else (values < bound))
+            if bad.any():
+                rows = np.flatnonzero(bad).astype(np.int64)
+                return Outside(rows, values[rows], name, above, bound)
+    return None
 
 
 def _sum_products(parts: list[tuple[IntArray, int]]) -> AnyIntArray:
@@ -150,13 +197,16 @@ def tier_units(tiers: Tiers, qty: IntArray) -> list[tuple[IntArray, int]]:
 
 
 def volume_band(tiers: Tiers, qty: IntArray) -> IntArray:
-    uppers = np.asarray([b.upto for b in tiers.bands[:-1]], dtype=np.int64)
-    return np.searchsorted(uppers, qty, side="left").astype(np.int64)
+    """The band reached: « jusqu'à » includes its bound, « à partir de » starts at its bound."""
+    ends = np.asarray([b.upto for b in tiers.bands[:-1]], dtype=np.int64)
+    if tiers.lower_bounds:
+        return np.searchsorted(ends, qty, side="right").astype(np.int64)
+    return np.searchsorted(ends, qty, side="left").astype(np.int64)
 
 
 def grid_positions(grid: Grid, measures: Mapping[str, IntArray]) -> list[IntArray]:
     return [
-        band_index(bounds, measures[name])
+        band_index(bounds, measures[name], grid.upto)
         for name, bounds in zip(grid.measures, grid.bounds, strict=True)
     ]
 

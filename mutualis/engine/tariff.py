@@ -74,7 +74,8 @@ class FlatFee:
 @dataclass(frozen=True, slots=True)
 class Tier:
     upto: int | None
-    """Upper bound of the band in milli-units; None for the last band."""
+    """End of the band in milli-units (the next band's start when written with ``from``);
+    None for an open last band."""
     price: int
 
 
@@ -82,18 +83,32 @@ class Tier:
 class Tiers:
     mode: TierMode
     bands: tuple[Tier, ...]
+    lower_bounds: bool = False
+    """Written with ``from`` (« à partir de ») rather than ``upto`` (« jusqu'à »): a band starts
+    at its bound, included, and a quantity below the first bound (``start``) is outside."""
+    start: int = 0
+    """The first ``from`` in milli-units (0 when written with ``upto``)."""
+
+    @property
+    def maximum(self) -> int | None:
+        """The last ``upto`` when the last band is closed: a quantity above it is outside."""
+        return self.bands[-1].upto
 
 
 @dataclass(frozen=True, slots=True)
 class Grid:
     measures: tuple[str, ...]
     bounds: tuple[tuple[int, ...], ...]
-    """Lower bound of each band, per measure, in the measure's scale (see measure_scale)."""
+    """Bound of each band, per measure, in the measure's scale (see measure_scale): its lower
+    bound (« dès ») or, with ``upto``, its upper bound (« jusqu'à »), included."""
     table: tuple[Any, ...] | None = None
     """Nested tuples of cents, one level per measure."""
     base_cents: int | None = None
     coefficients: tuple[int, ...] = ()
     """×10 000, indexed by the sum of the band positions."""
+    upto: bool = False
+    """Bounds are upper bounds: a value above the last one is outside (otherwise a value below
+    the first lower bound is)."""
 
 
 @dataclass(frozen=True, slots=True)

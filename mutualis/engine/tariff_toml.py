@@ -39,17 +39,22 @@ from mutualis.engine.tariff import (
 from mutualis.engine.toml_node import KINDS, Node
 
 
-def load_tariff(path: str | Path) -> Tariff:
+def load_tariff(path: str | Path, *, service_usage: UsageMode | None = None) -> Tariff:
     """Read a tariff file; every error names the file and the key."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise TariffError(f"{file} : lecture impossible ({exc.strerror})") from None
-    return parse_tariff(text, source=str(file))
+    return parse_tariff(text, source=str(file), service_usage=service_usage)
 
 
-def parse_tariff(text: str, source: str = "<tarif>") -> Tariff:
+def parse_tariff(
+    text: str, source: str = "<tarif>", *, service_usage: UsageMode | None = None
+) -> Tariff:
+    """The tariff of ``text``. ``service_usage`` is the usage mode of the service in the
+    catalogue: the default of ``[usage] mode`` (stock otherwise), and so of the year reading and
+    of ``prorata_temporis`` (see :func:`default_prorata`)."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -59,15 +64,19 @@ def parse_tariff(text: str, source: str = "<tarif>") -> Tariff:
     year = root.integer("year")
     label = root.text("label", service)
     unit = root.text("unit", "unité")
-    usage, reading = UsageMode.STOCK, YearReading.LAST
+    usage = service_usage or UsageMode.STOCK
     usage_node = root.table("usage")
     if usage_node is not None:
-        usage = usage_node.choice("mode", UsageMode, UsageMode.STOCK)
-        default = YearReading.SUM if usage is UsageMode.FLOW else YearReading.LAST
+        usage = usage_node.choice("mode", UsageMode, usage)
+    default = YearReading.SUM if usage is UsageMode.FLOW else YearReading.LAST
+    reading = default
+    if usage_node is not None:
         reading = usage_node.choice("year", YearReading, default)
         usage_node.finish()
     rounding = root.choice("rounding", Rounding, Rounding.CENT)
-    prorata = root.boolean("prorata_temporis", True)
+    explicit_prorata = (
+        root.boolean("prorata_temporis", True) if root.has("prorata_temporis") else None
+    )
     cost_sharing = None
     cs_node = root.table("cost_sharing")
     if cs_node is not None:
@@ -104,6 +113,11 @@ def parse_tariff(text: str, source: str = "<tarif>") -> Tariff:
         ):
             raise lim_node.fail("floor", "le plancher dépasse le plafond")
     root.finish()
+    prorata = (
+        explicit_prorata
+        if explicit_prorata is not None
+        else default_prorata(usage, components, cost_sharing is not None)
+    )
     return Tariff(
         service=service,
         year=year,
@@ -119,6 +133,22 @@ def parse_tariff(text: str, source: str = "<tarif>") -> Tariff:
         solidarity=solidarity,
         limits=limits,
         source=source,
+    )
+
+
+def default_prorata(usage: UsageMode, components: tuple[Component, ...], sharing: bool) -> bool:
+    """Pro rata temporis unless the tariff prices a flow: a stock (Go, pupils) is held for the
+    days of the subscription, a flat fee is paid for them; a flow (days worked, certificates
+    issued) only counts what happened while subscribed, so cutting it again by days/365 would
+    count the partial year twice. A tariff made of flat fees only (``flat``, a grid that does not
+    read the quantity) is pro-rated even for a flow service."""
+    if usage is UsageMode.STOCK:
+        return True
+    if sharing or not components:
+        return False
+    return all(
+        isinstance(c, FlatFee) or (isinstance(c, Grid) and "quantity" not in c.measures)
+        for c in components
     )
 
 
@@ -178,10 +208,12 @@ def _component(node: Node) -> Component:
 
 def _tiers(node: Node) -> Tiers:
     mode = node.choice("mode", TierMode, TierMode.GRADUATED)
-    bands: list[Tier] = []
     band_nodes = node.tables("bands")
     if not band_nodes:
         raise node.fail("bands", "au moins une tranche ([[...bands]]) est attendue")
+    if any(band.has("from") for band in band_nodes):
+        return _tiers_from(mode, band_nodes)
+    bands: list[Tier] = []
     previous = -1
     for i, band in enumerate(band_nodes):
         last = i == len(band_nodes) - 1
@@ -197,21 +229,46 @@ def _tiers(node: Node) -> Tiers:
     return Tiers(mode=mode, bands=tuple(bands))
 
 
+def _tiers_from(mode: TierMode, band_nodes: list[Node]) -> Tiers:
+    """Bands written « à partir de »: every band has ``from``, the last one is open."""
+    starts: list[int] = []
+    prices: list[int] = []
+    for band in band_nodes:
+        if band.has("upto"):
+            raise band.fail("upto", "une tranche s'écrit avec « from » ou « upto », pas les deux")
+        start = band.scaled("from", QTY_SCALE)
+        if starts and start <= starts[-1]:
+            raise band.fail("from", "les bornes doivent être croissantes")
+        starts.append(start)
+        prices.append(band.scaled("price", PRICE_SCALE))
+        band.finish()
+    ends: list[int | None] = [*starts[1:], None]
+    bands = tuple(Tier(upto=end, price=price) for end, price in zip(ends, prices, strict=True))
+    return Tiers(mode=mode, bands=bands, lower_bounds=True, start=starts[0])
+
+
 def _grid(node: Node) -> Grid:
     measures = node.list_of("measures")
     if not all(isinstance(m, str) and m for m in measures):
         raise node.fail("measures", "liste de noms de mesures attendue")
-    raw_bounds = node.list_of("bounds")
+    if node.has("bounds") == node.has("upto"):
+        raise node.fail(
+            "bounds", "il faut soit « bounds » (bornes basses), soit « upto » (bornes hautes)"
+        )
+    upto = node.has("upto")
+    key = "upto" if upto else "bounds"
+    raw_bounds = node.list_of(key)
     if len(raw_bounds) != len(measures) or not all(isinstance(b, list) for b in raw_bounds):
-        raise node.fail("bounds", f"une liste de bornes par mesure ({len(measures)}) attendue")
+        raise node.fail(key, f"une liste de bornes par mesure ({len(measures)}) attendue")
     bounds: list[tuple[int, ...]] = []
+    which = "hautes" if upto else "basses"
     for m, (measure, values) in enumerate(zip(measures, raw_bounds, strict=True)):
         scaled = tuple(
-            node.convert(f"bounds[{m + 1}][{j + 1}]", v, measure_scale(measure))
+            node.convert(f"{key}[{m + 1}][{j + 1}]", v, measure_scale(measure))
             for j, v in enumerate(values)
         )
         if not scaled or list(scaled) != sorted(set(scaled)):
-            raise node.fail(f"bounds[{m + 1}]", "bornes basses strictement croissantes attendues")
+            raise node.fail(f"{key}[{m + 1}]", f"bornes {which} strictement croissantes attendues")
         bounds.append(scaled)
     shape = [len(b) for b in bounds]
     if node.has("table") == node.has("base"):
@@ -225,7 +282,8 @@ def _grid(node: Node) -> Grid:
                 raise node.fail(key, f"{shape[depth]} valeurs attendues à ce niveau")
             return tuple(read(v, depth + 1, f"{key}[{i + 1}]") for i, v in enumerate(value))
 
-        return Grid(tuple(measures), tuple(bounds), table=read(node.raw("table"), 0, "table"))
+        table = read(node.raw("table"), 0, "table")
+        return Grid(tuple(measures), tuple(bounds), table=table, upto=upto)
     base = node.scaled("base", 100)
     coefficients = tuple(
         node.convert(f"coefficients[{i + 1}]", v, COEF_SCALE)
@@ -234,7 +292,9 @@ def _grid(node: Node) -> Grid:
     needed = sum(n - 1 for n in shape) + 1
     if len(coefficients) < needed:
         raise node.fail("coefficients", f"{needed} coefficients attendus (un par position)")
-    return Grid(tuple(measures), tuple(bounds), base_cents=base, coefficients=coefficients)
+    return Grid(
+        tuple(measures), tuple(bounds), base_cents=base, coefficients=coefficients, upto=upto
+    )
 
 
 def _exemption(node: Node) -> Exemption:

@@ -16,14 +16,22 @@ from mutualis.billing.models import Tariff, TariffStatus
 from mutualis.catalog.models import Service
 from mutualis.engine import Tariff as EngineTariff
 from mutualis.engine import TariffError, parse_tariff
+from mutualis.engine.tariff import UsageMode
 from mutualis.members.models import Decision
 from mutualis.members.services import decision_create
+
+
+def service_usage(service: Service) -> UsageMode:
+    """The usage mode of the catalogue's service: the engine's default for the tariff's
+    ``[usage] mode``, so for the year reading and for ``prorata_temporis`` (a flow is not
+    pro-rated by days unless the tariff says so)."""
+    return UsageMode(service.usage_kind)
 
 
 def tariff_check(*, service: Service, year: int, text: str, source: str) -> EngineTariff:
     """The engine's reading of the text; a ValidationError on "text" naming the faulty key."""
     try:
-        parsed = parse_tariff(text, source)
+        parsed = parse_tariff(text, source, service_usage=service_usage(service))
     except TariffError as error:
         raise ValidationError({"text": str(error)}) from error
     problems = []
@@ -44,7 +52,7 @@ def tariff_check(*, service: Service, year: int, text: str, source: str) -> Engi
 
 def engine_tariff(tariff: Tariff, *, year: int | None = None) -> EngineTariff:
     """The engine's tariff of a stored version (already validated), for another year if asked."""
-    parsed = parse_tariff(tariff.text, tariff.source)
+    parsed = parse_tariff(tariff.text, tariff.source, service_usage=service_usage(tariff.service))
     if year is not None and year != parsed.year:
         parsed = dataclasses.replace(parsed, year=year)
     return parsed

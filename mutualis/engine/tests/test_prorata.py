@@ -1,7 +1,8 @@
 from datetime import date
 
-from mutualis.engine import Scope, Subscription
+from mutualis.engine import Scope, Subscription, parse_tariff
 from mutualis.engine.consumers import days_in_year
+from mutualis.engine.tariff import UsageMode, YearReading
 from mutualis.engine.tests.helpers import run
 
 FLAT = '[[components]]\ntype = "flat"\namount = 365\n'
@@ -47,3 +48,59 @@ def test_prorata_weights_the_cost_sharing_key() -> None:
 def test_leap_years_have_366_days() -> None:
     assert days_in_year(2028) == 366
     assert days_in_year(2026) == 365
+
+
+# ------------------------------------------------------------------ default by usage mode
+
+UNIT_PRICE = '[[components]]\ntype = "unit_price"\nprice = 10\n'
+FLOW = '[usage]\nmode = "flow"\n'
+FROM_MAY = (("C1", date(2026, 5, 1), None),)  # 245 days of 365
+
+
+def test_a_flow_measured_from_may_is_not_cut_again_by_days() -> None:
+    # 12 days worked from May: the usage already counts the partial year.
+    result = run(FLOW + UNIT_PRICE, {"C1": 12}, subscriptions=subs(*FROM_MAY))
+    assert result.amounts() == {"C1": 12_000}
+    assert "prorata" not in result.explanations()[0]
+
+
+def test_a_stock_and_a_flat_fee_are_pro_rated_by_default() -> None:
+    stock = run(UNIT_PRICE, {"C1": 12}, subscriptions=subs(*FROM_MAY))
+    assert stock.amounts() == {"C1": 8_055}  # 120 € × 245/365 = 80.547…
+    flat_on_a_flow = run(FLOW + FLAT, {}, subscriptions=subs(*FROM_MAY))
+    assert flat_on_a_flow.amounts() == {"C1": 24_500}
+    assert "prorata 245/365 jours" in flat_on_a_flow.explanations()[0]
+
+
+def test_cost_sharing_of_a_flow_is_not_weighted_by_days() -> None:
+    body = FLOW + "[cost_sharing]\ncost = 300\n"
+    result = run(
+        body,
+        {"C1": 1, "C2": 2},
+        subscriptions=subs(("C1", date(2026, 7, 1), None), ("C2", None, None)),
+    )
+    assert result.amounts() == {"C1": 10_000, "C2": 20_000}
+
+
+def test_an_explicit_prorata_in_the_tariff_wins() -> None:
+    forced = run(
+        "prorata_temporis = true\n" + FLOW + UNIT_PRICE,
+        {"C1": 12},
+        subscriptions=subs(*FROM_MAY),
+    )
+    assert forced.amounts() == {"C1": 8_055}
+    off = run("prorata_temporis = false\n" + UNIT_PRICE, {"C1": 12}, subscriptions=subs(*FROM_MAY))
+    assert off.amounts() == {"C1": 12_000}
+
+
+def test_the_catalogue_usage_mode_is_the_default_and_the_tariff_wins() -> None:
+    head = 'service = "svc"\nyear = 2026\n'
+    by_service = parse_tariff(head + UNIT_PRICE, service_usage=UsageMode.FLOW)
+    assert by_service.usage is UsageMode.FLOW and not by_service.prorata
+    assert by_service.reading is YearReading.SUM
+    written = parse_tariff(
+        head + '[usage]\nmode = "stock"\n' + UNIT_PRICE, service_usage=UsageMode.FLOW
+    )
+    assert written.usage is UsageMode.STOCK and written.prorata
+    assert written.reading is YearReading.LAST
+    assert parse_tariff(head + UNIT_PRICE).prorata  # no catalogue (mutualis allocate): stock
