@@ -10,8 +10,25 @@ from mutualis.billing.models import (
     Tariff,
 )
 from mutualis.billing.services import identity
+from mutualis.billing.services.invoices import future_date_message
 from mutualis.catalog.models import Service
 from mutualis.core.forms import DateField, DecimalField, IntegerField
+
+
+def _not_in_future(day) -> None:
+    message = future_date_message(day) if day else None
+    if message:
+        raise forms.ValidationError(message, code="future")
+
+
+def _issue_date_field(**kwargs) -> DateField:
+    """The date of a titre or a correction: today by default, never in the future."""
+    return DateField(
+        label=_("Date d'émission"),
+        initial=timezone.localdate,
+        validators=[_not_in_future],
+        **kwargs,
+    )
 
 
 def _year_field(**kwargs) -> IntegerField:
@@ -45,10 +62,7 @@ class RunForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    issued_on = DateField(
-        label=_("Date d'émission"),
-        initial=timezone.localdate,
-    )
+    issued_on = _issue_date_field()
     due_on = DateField(
         label=_("À payer avant le"),
         required=False,
@@ -73,10 +87,7 @@ class CorrectionForm(forms.Form):
         help_text=_("Pour une annulation, le reste dû est annulé."),
     )
     reason = forms.CharField(label=_("Motif"), max_length=300)
-    issued_on = DateField(
-        label=_("Date d'émission"),
-        initial=timezone.localdate,
-    )
+    issued_on = _issue_date_field()
 
     def amount_cents(self) -> int | None:
         amount = self.cleaned_data.get("amount")

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.billing.models import (
@@ -45,6 +46,23 @@ def reserve_numbers(*, year: int, series: str, count: int = 1) -> int:
     return first
 
 
+def future_date_message(day: dt.date) -> str | None:
+    """The French sentence refusing an issue date after today, or None for a date that is not
+    in the future: a titre or a correction is dated the day it is made, never ahead."""
+    today = timezone.localdate()
+    if day <= today:
+        return None
+    return _(
+        "La date d'émission ne peut pas être dans le futur (%(date)s ; nous sommes le %(today)s)."
+    ) % {"date": day.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
+
+
+def check_issue_date(day: dt.date) -> None:
+    message = future_date_message(day)
+    if message:
+        raise ValidationError({"issued_on": message})
+
+
 def _identity(member: Member) -> dict:
     return {
         "member": member,
@@ -72,6 +90,7 @@ def invoices_issue(
     """One titre per payer owing something in the run (or among `payer_ids`), all on one new
     bordereau; payers already invoiced for this run are skipped, so issuing again is
     harmless."""
+    check_issue_date(issued_on)
     run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.VALIDATED:
         raise ValidationError(_("Les titres s'émettent à partir d'un calcul validé."))
@@ -148,6 +167,7 @@ def invoice_correct(
     issued_by=None,
 ) -> Invoice:
     """A reduction (of `amount_cents`) or a cancellation (of what remains) of a titre."""
+    check_issue_date(issued_on)
     original = Invoice.objects.select_for_update().get(pk=original.pk)
     if original.kind != InvoiceKind.INVOICE:
         raise ValidationError(_("Seul un titre de recettes peut être réduit ou annulé."))

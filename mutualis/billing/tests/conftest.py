@@ -177,5 +177,5 @@ def issued_titres(world):
         member.address = address
         member.save(update_fields=["address"])
     run = computed_run(world, validate=True)
-    invoices_issue(run=run, issued_on=dt.date(2026, 12, 15))
+    invoices_issue(run=run, issued_on=dt.date(2026, 11, 16))
     return run

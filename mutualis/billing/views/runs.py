@@ -159,7 +159,8 @@ def run_issue(request, pk):
     run = _run_or_404(pk)
     form = IssueForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Dates invalides."))
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
+        messages.error(request, " ".join([_("Dates invalides :"), *errors]))
         return redirect("billing:run_detail", pk=pk)
     try:
         issued = invoices.invoices_issue(run=run, issued_by=request.user, **form.cleaned_data)
