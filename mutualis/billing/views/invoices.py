@@ -85,7 +85,11 @@ def invoice_context(invoice: Invoice) -> dict:
         "invoice": invoice,
         "lines": invoice.lines.select_related("service", "member"),
         "corrections": invoice.corrections.order_by("pk"),
-        "balance": invoices.invoice_balance_cents(invoice) if invoice.kind == "invoice" else None,
+        "balance": (
+            invoices.invoice_balance_cents(invoice)
+            if invoice.kind in invoices.REDUCIBLE_KINDS
+            else None
+        ),
     }
 
 
@@ -114,7 +118,7 @@ def invoice_pdf_download(request, pk):
 @require_http_methods(["GET", "POST"])
 def invoice_correct(request, pk):
     original = get_object_or_404(Invoice.objects.select_related("member"), pk=pk)
-    if original.kind != "invoice":
+    if original.kind not in invoices.REDUCIBLE_KINDS:
         raise Http404
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
