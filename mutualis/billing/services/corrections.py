@@ -51,6 +51,7 @@ from mutualis.billing.services.invoices import (
 )
 from mutualis.catalog.models import Service
 from mutualis.members.models import Decision, Member
+from mutualis.members.services import decision_create
 
 SNAPSHOTS = ("members_snapshot", "subscriptions_snapshot", "usage_snapshot")
 
@@ -430,14 +431,28 @@ def run_validate_correction(
     issued_on: dt.date,
     reason: str,
     decision: Decision | None = None,
+    vote: dict | None = None,
     issued_by=None,
 ) -> Correction:
     """Validates `run` as the correction of the validated run of its year and issues the
-    titres complémentaires, réductions and new titres of the differences (module docstring)."""
+    titres complémentaires, réductions and new titres of the differences (module docstring).
+    The délibération behind it is `decision`, or a new one of the committee (`vote`: number,
+    date), or the adoption of the tariff that changed."""
     check_issue_date(issued_on)
     reason = reason.strip()[:300]
     if not reason:
         raise ValidationError({"reason": _("Indiquez le motif de la correction.")})
+    if vote:
+        decision = decision_create(
+            member=None,
+            body=vote.get("body") or _("Comité syndical"),
+            number=vote["number"],
+            date=vote["date"],
+            subject=(
+                _("Correction des participations %(year)s : %(reason)s")
+                % {"year": run.year, "reason": reason}
+            )[:300],
+        )
     run = AllocationRun.objects.select_for_update().defer(*SNAPSHOTS).get(pk=run.pk)
     if run.status != RunStatus.COMPUTED:
         raise ValidationError(_("Seul un calcul terminé peut être validé comme correction."))

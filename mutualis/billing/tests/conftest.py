@@ -8,6 +8,12 @@ import pytest
 from mutualis.billing.models import Tariff, TariffStatus
 from mutualis.catalog.models import Unit, UsageKind, YearlyReading
 from mutualis.catalog.tests.factories import ServiceFactory, SubscriptionFactory
+from mutualis.core.tests.browser import (  # noqa: F401 (fixtures of the accessibility tests)
+    SHARED_BROWSER,
+    browser,
+    new_context,
+    shared_browser,
+)
 from mutualis.core.tests.factories import UserFactory
 from mutualis.members.tests.factories import CommuneFactory, EpciMemberFactory, MemberFactory
 from mutualis.metering.models import UsageRecord
@@ -179,3 +185,15 @@ def issued_titres(world):
     run = computed_run(world, validate=True)
     invoices_issue(run=run, issued_on=dt.date(2026, 11, 16))
     return run
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Closes the shared Chromium after the last browser test of a run (as core/tests does)."""
+    try:
+        return (yield)
+    finally:
+        if SHARED_BROWSER.running and (
+            nextitem is None or nextitem.get_closest_marker("browser") is None
+        ):
+            SHARED_BROWSER.close()
