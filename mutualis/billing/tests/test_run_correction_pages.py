@@ -158,3 +158,16 @@ def test_the_avis_of_a_titre_complementaire_says_what_it_complements_and_why(
         "265,26",
     ]:
         assert expected in text, expected
+
+
+def test_the_page_of_a_titre_complementaire(client, accountant, corrected, world):
+    _base, run = corrected
+    run_validate_correction(run=run, issued_on=LATER, reason="Exonération ENT")
+    complementary = Invoice.objects.get(member=world["communes"][1], kind=InvoiceKind.COMPLEMENTARY)
+    client.force_login(accountant)
+    html = client.get(f"/operateur/facturation/titres/{complementary.pk}/").content.decode()
+    assert "Complète le titre" in html and complementary.original.reference in html
+    assert "Comité syndical n° 2026-31 du 20/11/2026" in html
+    assert "Réduire ou annuler" in html  # a titre complémentaire can be reduced like a titre
+    original = client.get(f"/operateur/facturation/titres/{complementary.original_id}/")
+    assert complementary.reference in original.content.decode()

@@ -96,7 +96,9 @@ def invoice_context(invoice: Invoice) -> dict:
 @operator_required(model=Invoice)
 @require_GET
 def invoice_detail(request, pk):
-    invoice = get_object_or_404(Invoice.objects.select_related("original", "member"), pk=pk)
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("original", "member", "decision"), pk=pk
+    )
     context = invoice_context(invoice)
     context["can_manage"] = has_capability(request.user, Capability.MANAGE_BILLING)
     return render(request, "billing/invoice_detail.html", context)
