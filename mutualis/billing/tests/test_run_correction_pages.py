@@ -171,3 +171,13 @@ def test_the_page_of_a_titre_complementaire(client, accountant, corrected, world
     assert "Réduire ou annuler" in html  # a titre complémentaire can be reduced like a titre
     original = client.get(f"/operateur/facturation/titres/{complementary.original_id}/")
     assert complementary.reference in original.content.decode()
+
+
+def test_the_pes_file_of_the_replaced_run_stays_available(client, accountant, identity, corrected):
+    base, run = corrected
+    run_validate_correction(run=run, issued_on=LATER, reason="Exonération ENT")
+    client.force_login(accountant)
+    assert f"{BASE}/{base.pk}/pes.xml" in client.get(f"{BASE}/{base.pk}/").content.decode()
+    response = client.get(f"{BASE}/{base.pk}/pes.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")

@@ -192,7 +192,7 @@ def run_pes(request, pk):
     """The PES file of the titres issued from a validated run."""
     run = _run_or_404(pk)
     back = reverse("billing:run_detail", kwargs={"pk": run.pk})
-    if run.status != RunStatus.VALIDATED:
+    if run.status not in (RunStatus.VALIDATED, RunStatus.SUPERSEDED):
         messages.error(request, _("Seuls les titres d'un calcul validé se transmettent."))
         return redirect(back)
     return pes_response(request, run.invoices.all(), back)
