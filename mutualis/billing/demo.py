@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from mutualis.billing.models import (
     AllocationRun,
@@ -30,7 +31,8 @@ from mutualis.territory.models import Commune
 
 YEAR = 2026
 TARIFF_DIR = Path(__file__).parent / "demo_tariffs"
-ISSUED_ON = dt.date(2026, 12, 15)
+# The titres of the demo are dated in the past (an issue date is never in the future).
+ISSUED_ON = dt.date(YEAR, 11, 16)
 DEMO_NOTE = "démonstration"
 
 
@@ -205,7 +207,7 @@ def _run() -> AllocationRun | None:
             return run
         run = runs.run_validate(run=run)
     _addresses(run)
-    invoices.invoices_issue(run=run, issued_on=ISSUED_ON)
+    invoices.invoices_issue(run=run, issued_on=min(ISSUED_ON, timezone.localdate()))
     return run
 
 

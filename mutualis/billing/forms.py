@@ -10,8 +10,26 @@ from mutualis.billing.models import (
     Tariff,
 )
 from mutualis.billing.services import identity
+from mutualis.billing.services.invoices import future_date_message
 from mutualis.catalog.models import Service
 from mutualis.core.forms import DateField, DecimalField, IntegerField
+from mutualis.members.models import Decision
+
+
+def _not_in_future(day) -> None:
+    message = future_date_message(day) if day else None
+    if message:
+        raise forms.ValidationError(message, code="future")
+
+
+def _issue_date_field(**kwargs) -> DateField:
+    """The date of a titre or a correction: today by default, never in the future."""
+    return DateField(
+        label=_("Date d'émission"),
+        initial=timezone.localdate,
+        validators=[_not_in_future],
+        **kwargs,
+    )
 
 
 def _year_field(**kwargs) -> IntegerField:
@@ -45,10 +63,7 @@ class RunForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    issued_on = DateField(
-        label=_("Date d'émission"),
-        initial=timezone.localdate,
-    )
+    issued_on = _issue_date_field()
     due_on = DateField(
         label=_("À payer avant le"),
         required=False,
@@ -73,14 +88,57 @@ class CorrectionForm(forms.Form):
         help_text=_("Pour une annulation, le reste dû est annulé."),
     )
     reason = forms.CharField(label=_("Motif"), max_length=300)
-    issued_on = DateField(
-        label=_("Date d'émission"),
-        initial=timezone.localdate,
-    )
+    issued_on = _issue_date_field()
 
     def amount_cents(self) -> int | None:
         amount = self.cleaned_data.get("amount")
         return None if amount is None else int(amount * 100)
+
+
+class RunCorrectionForm(forms.Form):
+    """Validating a run as the correction of the validated run of its year."""
+
+    issued_on = _issue_date_field(
+        help_text=_("La date des titres complémentaires et des réductions ; jamais dans le futur.")
+    )
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=300,
+        help_text=_("Repris sur chaque titre complémentaire et chaque réduction."),
+    )
+    decision = forms.ModelChoiceField(
+        label=_("Délibération qui fonde la correction"),
+        queryset=Decision.objects.filter(member__isnull=True).order_by("-date", "-pk"),
+        required=False,
+        help_text=_(
+            "Par défaut, la délibération d'adoption du tarif qui a changé. Ou saisissez-en une "
+            "nouvelle ci-dessous."
+        ),
+    )
+    decision_number = forms.CharField(
+        label=_("…ou numéro d'une autre délibération"), max_length=50, required=False
+    )
+    decision_date = DateField(label=_("Date de cette délibération"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        number, date = data.get("decision_number", "").strip(), data.get("decision_date")
+        if (number or date) and data.get("decision"):
+            raise forms.ValidationError(
+                _("Choisissez une délibération ou saisissez-en une nouvelle, pas les deux.")
+            )
+        if number and not date:
+            self.add_error("decision_date", _("Indiquez la date de la délibération."))
+        if date and not number:
+            self.add_error("decision_number", _("Indiquez le numéro de la délibération."))
+        return data
+
+    def vote(self) -> dict | None:
+        """The new délibération typed in, if any (body, number, date)."""
+        number = self.cleaned_data.get("decision_number", "").strip()
+        if not number:
+            return None
+        return {"number": number, "date": self.cleaned_data["decision_date"]}
 
 
 class SimulationForm(forms.Form):

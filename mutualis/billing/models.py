@@ -1,7 +1,8 @@
 """Tariffs in the database, allocation runs and their charge lines, invoices (titres de recettes).
 
 Money is integer cents everywhere. Issued invoices are never edited: corrections are reduction
-or cancellation documents referencing the original (see services/invoices.py).
+or cancellation documents referencing the original (see services/invoices.py), and titres
+complémentaires issued when a later run corrects the validated one (services/corrections.py).
 """
 
 from django.conf import settings
@@ -89,13 +90,15 @@ class Tariff(TimeStampedModel):
 
 class RunStatus(models.TextChoices):
     """A job's states (mutualis.core.jobs.JobStatus) with « computed » for done, then
-    « validated »."""
+    « validated », and « superseded » once a later run of the year is validated as its
+    correction (services/corrections.py)."""
 
     QUEUED = JobStatus.QUEUED.value, JobStatus.QUEUED.label
     RUNNING = JobStatus.RUNNING.value, JobStatus.RUNNING.label
     COMPUTED = "computed", _("Calculé")
     FAILED = JobStatus.FAILED.value, JobStatus.FAILED.label
     VALIDATED = "validated", _("Validé")
+    SUPERSEDED = "superseded", _("Remplacé par une correction")
 
 
 class AllocationRunQuerySet(models.QuerySet):
@@ -132,6 +135,24 @@ class AllocationRun(Job):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("calcul corrigé"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text=_("Le calcul validé que ce calcul a remplacé en le corrigeant."),
+    )
+    correction_reason = models.CharField(_("motif de la correction"), max_length=300, blank=True)
+    correction_decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("délibération de la correction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = AllocationRunQuerySet.as_manager()
 
@@ -216,10 +237,13 @@ class InvoiceKind(models.TextChoices):
     INVOICE = "invoice", _("Titre de recettes")
     REDUCTION = "reduction", _("Réduction")
     CANCELLATION = "cancellation", _("Annulation")
+    COMPLEMENTARY = "complementary", _("Titre complémentaire")
 
 
+# A titre complémentaire is a titre: numbered in the titres' series, without gaps.
 SERIES_BY_KIND = {
     InvoiceKind.INVOICE: "T",
+    InvoiceKind.COMPLEMENTARY: "T",
     InvoiceKind.REDUCTION: "R",
     InvoiceKind.CANCELLATION: "R",
 }
@@ -272,6 +296,15 @@ class Invoice(TimeStampedModel):
     due_on = models.DateField(_("à payer avant le"))
     total_cents = models.BigIntegerField(_("montant (centimes)"))
     reason = models.CharField(_("motif"), max_length=300, blank=True)
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("délibération"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        help_text=_("La délibération qui fonde un titre complémentaire ou une réduction."),
+    )
     payer_name = models.CharField(_("nom du payeur"), max_length=200)
     payer_siren = models.CharField(_("SIREN du payeur"), max_length=9, blank=True)
     payer_address = models.TextField(_("adresse du payeur"), blank=True)

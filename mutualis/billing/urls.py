@@ -1,7 +1,7 @@
 from django.urls import path
 
 from mutualis.billing import views
-from mutualis.billing.views import identity, invoices, runs, simulation, tariffs
+from mutualis.billing.views import corrections, identity, invoices, runs, simulation, tariffs
 
 FORMATS = ("csv", "xlsx")
 
@@ -25,6 +25,21 @@ urlpatterns = [
     path("calculs/<int:pk>/refaire/", runs.run_reproduce, name="run_reproduce"),
     path("calculs/<int:pk>/emettre/", runs.run_issue, name="run_issue"),
     path("calculs/<int:pk>/pes.xml", runs.run_pes, name="run_pes"),
+    path("calculs/<int:pk>/comparaison/", corrections.run_compare, name="run_compare"),
+    *(
+        path(
+            f"calculs/<int:pk>/comparaison.{fmt}",
+            corrections.run_compare_export,
+            {"fmt": fmt},
+            name="run_compare_export",
+        )
+        for fmt in FORMATS
+    ),
+    path(
+        "calculs/<int:pk>/valider-correction/",
+        corrections.run_validate_correction,
+        name="run_validate_correction",
+    ),
     *(
         path(
             f"calculs/<int:pk>/participations.{fmt}",

@@ -82,3 +82,38 @@ def invoice_rows(invoices) -> Iterator[list]:
 
 def file_stem(prefix: str, *parts) -> str:
     return "-".join([prefix, *(str(p) for p in parts if p)])
+
+
+COMPARISON_HEADERS = [
+    "payeur",
+    "siren_payeur",
+    "service",
+    "montant_valide_centimes",
+    "nouveau_montant_centimes",
+    "ecart_centimes",
+    "montant_valide_euros",
+    "nouveau_montant_euros",
+    "ecart_euros",
+    "titre",
+    "correction",
+]
+
+
+def comparison_rows(comparison) -> Iterator[list]:
+    """One row per payer and service of a correction's comparison (services/corrections.py);
+    the payer's titre and the document the correction issues for it repeat on its rows."""
+    for row in comparison.rows:
+        for service in row.services:
+            yield [
+                row.payer_name,
+                row.payer_siren,
+                service.service_name,
+                service.validated_cents,
+                service.new_cents,
+                service.difference_cents,
+                euros_decimal(service.validated_cents),
+                euros_decimal(service.new_cents),
+                euros_decimal(service.difference_cents),
+                row.original.reference if row.original else "",
+                row.action_label,
+            ]

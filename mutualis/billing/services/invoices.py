@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.billing.models import (
@@ -27,6 +28,8 @@ from mutualis.billing.models import (
 from mutualis.members.models import Member
 
 PAYMENT_DAYS = 30
+# What a reduction or a cancellation may correct: a titre, or a titre complémentaire.
+REDUCIBLE_KINDS = (InvoiceKind.INVOICE, InvoiceKind.COMPLEMENTARY)
 # The bordereaux de titres of an exercise are numbered like the titres, in their own series:
 # one bordereau per issuing, shown on each avis and sent as such to the Trésor (PES).
 BORDEREAU_SERIES = "B"
@@ -45,7 +48,24 @@ def reserve_numbers(*, year: int, series: str, count: int = 1) -> int:
     return first
 
 
-def _identity(member: Member) -> dict:
+def future_date_message(day: dt.date) -> str | None:
+    """The French sentence refusing an issue date after today, or None for a date that is not
+    in the future: a titre or a correction is dated the day it is made, never ahead."""
+    today = timezone.localdate()
+    if day <= today:
+        return None
+    return _(
+        "La date d'émission ne peut pas être dans le futur (%(date)s ; nous sommes le %(today)s)."
+    ) % {"date": day.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
+
+
+def check_issue_date(day: dt.date) -> None:
+    message = future_date_message(day)
+    if message:
+        raise ValidationError({"issued_on": message})
+
+
+def payer_identity(member: Member) -> dict:
     return {
         "member": member,
         "payer_name": member.name,
@@ -68,17 +88,26 @@ def invoices_issue(
     due_on: dt.date | None = None,
     payer_ids=None,
     issued_by=None,
+    exercise: int | None = None,
+    bordereau: int | None = None,
 ) -> list[Invoice]:
     """One titre per payer owing something in the run (or among `payer_ids`), all on one new
-    bordereau; payers already invoiced for this run are skipped, so issuing again is
-    harmless."""
+    bordereau (or on `bordereau`), numbered in the exercise of the run (or `exercise`).
+    Payers already invoiced for the run's year are skipped, so issuing again is harmless, and
+    a run validated as a correction never invoices again a payer titré by the run it
+    replaced: its differences are titres complémentaires and réductions (corrections.py)."""
+    check_issue_date(issued_on)
     run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.VALIDATED:
         raise ValidationError(_("Les titres s'émettent à partir d'un calcul validé."))
     lines = run.lines.operator_billed()
     if payer_ids is not None:
         lines = lines.filter(payer_id__in=list(payer_ids))
-    done = set(run.invoices.filter(kind=InvoiceKind.INVOICE).values_list("member_id", flat=True))
+    done = set(
+        Invoice.objects.filter(kind=InvoiceKind.INVOICE, run__year=run.year).values_list(
+            "member_id", flat=True
+        )
+    )
     totals = {
         row["payer_id"]: row["total"]
         for row in lines.values("payer_id").annotate(total=Sum("amount_cents")).order_by()
@@ -88,9 +117,10 @@ def invoices_issue(
         return []
     payers = Member.objects.filter(pk__in=totals).order_by("name", "pk")
     series = SERIES_BY_KIND[InvoiceKind.INVOICE]
-    year = run.year
+    year = exercise or run.year
     first = reserve_numbers(year=year, series=series, count=len(totals))
-    bordereau = reserve_numbers(year=year, series=BORDEREAU_SERIES)
+    if bordereau is None:
+        bordereau = reserve_numbers(year=year, series=BORDEREAU_SERIES)
     invoices = [
         Invoice(
             run=run,
@@ -103,7 +133,7 @@ def invoices_issue(
             due_on=due_on or issued_on + dt.timedelta(days=PAYMENT_DAYS),
             total_cents=totals[payer.pk],
             issued_by=issued_by,
-            **_identity(payer),
+            **payer_identity(payer),
         )
         for index, payer in enumerate(payers)
     ]
@@ -132,8 +162,14 @@ def invoices_issue(
 
 
 def invoice_balance_cents(invoice: Invoice) -> int:
-    """What remains due on a titre once its corrections are deducted."""
-    corrected = invoice.corrections.aggregate(total=Sum("total_cents"))["total"] or 0
+    """What remains due on a titre once its reductions and cancellation are deducted (a titre
+    complémentaire that cites it is a titre of its own, with its own balance)."""
+    corrected = (
+        invoice.corrections.exclude(kind=InvoiceKind.COMPLEMENTARY).aggregate(
+            total=Sum("total_cents")
+        )["total"]
+        or 0
+    )
     return invoice.total_cents + corrected
 
 
@@ -146,10 +182,16 @@ def invoice_correct(
     issued_on: dt.date,
     amount_cents: int | None = None,
     issued_by=None,
+    decision=None,
+    run: AllocationRun | None = None,
+    explanation: str = "",
 ) -> Invoice:
-    """A reduction (of `amount_cents`) or a cancellation (of what remains) of a titre."""
+    """A reduction (of `amount_cents`) or a cancellation (of what remains) of a titre (or of a
+    titre complémentaire); `run` is the run behind it (by default the titre's), `decision`
+    the délibération that founds it."""
+    check_issue_date(issued_on)
     original = Invoice.objects.select_for_update().get(pk=original.pk)
-    if original.kind != InvoiceKind.INVOICE:
+    if original.kind not in REDUCIBLE_KINDS:
         raise ValidationError(_("Seul un titre de recettes peut être réduit ou annulé."))
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de la correction.")})
@@ -184,9 +226,10 @@ def invoice_correct(
         else _("Réduction du titre %(ref)s")
     ) % {"ref": original.reference}
     correction = Invoice(
-        run=original.run,
+        run=run or original.run,
         kind=kind,
         original=original,
+        decision=decision,
         year=year,
         series=series,
         number=number,
@@ -195,10 +238,13 @@ def invoice_correct(
         total_cents=-amount,
         reason=reason.strip()[:300],
         issued_by=issued_by,
-        **_identity(original.member),
+        **payer_identity(original.member),
     )
     correction.save()
     InvoiceLine(
-        invoice=correction, label=label, amount_cents=-amount, explanation=reason.strip()
+        invoice=correction,
+        label=label,
+        amount_cents=-amount,
+        explanation=explanation or reason.strip(),
     ).save()
     return correction

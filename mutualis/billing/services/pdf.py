@@ -60,18 +60,57 @@ def _date(day) -> str:
 
 
 def line_quantity(line: InvoiceLine) -> str:
-    """A flat fee reads « forfait », a correction « 1 », a quantity in French notation."""
+    """A flat fee reads « forfait », a correction « 1 », the difference of a service on a titre
+    complémentaire « écart », a quantity in French notation."""
     if line.service_id is None:
         return "1"
+    if line.invoice.kind == InvoiceKind.COMPLEMENTARY:
+        return _("écart")
     if not line.quantity:
         return _("forfait")
     return format_quantity(line.quantity)
 
 
+def decision_text(invoice: Invoice) -> str:
+    decision = invoice.decision
+    if decision is None:
+        return ""
+    text = _("%(body)s, délibération n° %(number)s du %(date)s") % {
+        "body": decision.body,
+        "number": decision.number or "—",
+        "date": _date(decision.date),
+    }
+    return f"{text} ({decision.subject})" if decision.subject else text
+
+
 def invoice_object(invoice: Invoice) -> str:
-    if invoice.kind != InvoiceKind.INVOICE:
-        return invoice.reason or invoice.get_kind_display()
-    return _("Participations %(year)s aux services numériques mutualisés") % {"year": invoice.year}
+    """What the document is for; a titre complémentaire says what it complements and why."""
+    if invoice.kind == InvoiceKind.INVOICE:
+        return _("Participations %(year)s aux services numériques mutualisés") % {
+            "year": invoice.year
+        }
+    if invoice.kind == InvoiceKind.COMPLEMENTARY:
+        original = invoice.original
+        parts = [
+            _(
+                "Titre complémentaire au titre n° %(ref)s du %(date)s : complément des "
+                "participations %(year)s aux services numériques mutualisés."
+            )
+            % {
+                "ref": original.reference if original else "—",
+                "date": _date(original.issued_on) if original else "—",
+                "year": invoice.run.year if invoice.run_id else invoice.year,
+            }
+        ]
+    else:
+        parts = [invoice.reason or invoice.get_kind_display()]
+        if not invoice.decision_id:
+            return parts[0]
+    if invoice.kind == InvoiceKind.COMPLEMENTARY and invoice.reason:
+        parts.append(_("Motif : %(reason)s.") % {"reason": invoice.reason})
+    if invoice.decision_id:
+        parts.append(_("Décision : %(decision)s.") % {"decision": decision_text(invoice)})
+    return " ".join(parts)
 
 
 def _logo(identity: OperatorIdentity) -> Image | None:
@@ -99,6 +138,10 @@ def _titre_facts(invoice: Invoice, identity: OperatorIdentity, styles) -> list:
     normal = styles["Normal"]
     if invoice.kind == InvoiceKind.INVOICE:
         heading = _("Avis des sommes à payer")
+    elif invoice.kind == InvoiceKind.COMPLEMENTARY:
+        heading = _("Avis des sommes à payer — titre complémentaire au titre n° %(ref)s") % {
+            "ref": invoice.original.reference if invoice.original else "—"
+        }
     else:
         heading = _("%(kind)s — titre n° %(ref)s") % {
             "kind": invoice.get_kind_display(),

@@ -185,7 +185,11 @@ def run_validate(*, run: AllocationRun) -> AllocationRun:
         raise ValidationError(_("Seul un calcul terminé peut être validé."))
     if AllocationRun.objects.filter(year=run.year, status=RunStatus.VALIDATED).exists():
         raise ValidationError(
-            _("Un calcul est déjà validé pour %(year)s : ses titres font foi.") % {"year": run.year}
+            _(
+                "Un calcul est déjà validé pour %(year)s : ses titres font foi. Pour le "
+                "corriger, comparez ce calcul au calcul validé et validez-le comme correction."
+            )
+            % {"year": run.year}
         )
     run.status = RunStatus.VALIDATED
     run.validated_at = timezone.now()

@@ -8,6 +8,12 @@ import pytest
 from mutualis.billing.models import Tariff, TariffStatus
 from mutualis.catalog.models import Unit, UsageKind, YearlyReading
 from mutualis.catalog.tests.factories import ServiceFactory, SubscriptionFactory
+from mutualis.core.tests.browser import (  # noqa: F401 (fixtures of the accessibility tests)
+    SHARED_BROWSER,
+    browser,
+    new_context,
+    shared_browser,
+)
 from mutualis.core.tests.factories import UserFactory
 from mutualis.members.tests.factories import CommuneFactory, EpciMemberFactory, MemberFactory
 from mutualis.metering.models import UsageRecord
@@ -177,5 +183,17 @@ def issued_titres(world):
         member.address = address
         member.save(update_fields=["address"])
     run = computed_run(world, validate=True)
-    invoices_issue(run=run, issued_on=dt.date(2026, 12, 15))
+    invoices_issue(run=run, issued_on=dt.date(2026, 11, 16))
     return run
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Closes the shared Chromium after the last browser test of a run (as core/tests does)."""
+    try:
+        return (yield)
+    finally:
+        if SHARED_BROWSER.running and (
+            nextitem is None or nextitem.get_closest_marker("browser") is None
+        ):
+            SHARED_BROWSER.close()

@@ -51,8 +51,8 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     year = 2026
     series = "T"
     number = factory.Sequence(lambda n: 90000 + n)
-    issued_on = dt.date(2026, 12, 15)
-    due_on = dt.date(2027, 1, 15)
+    issued_on = dt.date(2026, 11, 16)
+    due_on = dt.date(2026, 12, 16)
     total_cents = 12345
     payer_name = factory.LazyAttribute(lambda i: i.member.name)
     payer_siren = factory.LazyAttribute(lambda i: i.member.siren)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from mutualis.billing.demo import TARIFF_DIR, load_demo
 from mutualis.billing.models import AllocationRun, Invoice, RunStatus, Tariff, TariffStatus
@@ -28,6 +29,7 @@ def test_load_demo_is_complete_and_idempotent(demo_world):
     run = AllocationRun.objects.get(year=2026)
     assert run.status == RunStatus.VALIDATED
     assert Invoice.objects.count() == first["titres"] > 0
+    assert not Invoice.objects.filter(issued_on__gt=timezone.localdate()).exists()
     assert Tariff.objects.filter(status=TariffStatus.DRAFT, service__code="sauvegarde").exists()
     assert UsageRecord.objects.filter(year=2026).count() == first["relevés"] > 0
     assert load_demo() == first

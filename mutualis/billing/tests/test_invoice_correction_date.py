@@ -12,7 +12,7 @@ from mutualis.billing.tests.factories import InvoiceFactory
 
 @pytest.fixture
 def invoice(db):
-    return InvoiceFactory(issued_on=dt.date(2026, 12, 15))
+    return InvoiceFactory(issued_on=dt.date(2026, 11, 16))
 
 
 def test_a_correction_dated_before_the_titre_is_refused(invoice):
@@ -25,7 +25,7 @@ def test_a_correction_dated_before_the_titre_is_refused(invoice):
             issued_on=dt.date(2020, 1, 1),
         )
     assert error.value.message_dict["issued_on"] == [
-        "La correction ne peut pas être datée d'avant l'émission du titre (15/12/2026)."
+        "La correction ne peut pas être datée d'avant l'émission du titre (16/11/2026)."
     ]
     assert not Invoice.objects.filter(original=invoice).exists()
     assert not InvoiceCounter.objects.filter(year=2020).exists()
@@ -36,7 +36,7 @@ def test_a_correction_on_the_day_of_the_titre_is_accepted(invoice):
         original=invoice,
         kind=InvoiceKind.CANCELLATION,
         reason="erreur",
-        issued_on=dt.date(2026, 12, 15),
+        issued_on=dt.date(2026, 11, 16),
     )
     assert (correction.year, correction.total_cents) == (2026, -invoice.total_cents)
 
@@ -48,5 +48,5 @@ def test_the_form_shows_the_error_on_the_date(client, accountant, invoice):
         {"kind": "reduction", "amount": "10,50", "reason": "geste", "issued_on": "2020-01-01"},
     )
     assert response.status_code == 200
-    assert "datée d&#x27;avant l&#x27;émission du titre (15/12/2026)" in response.content.decode()
+    assert "datée d&#x27;avant l&#x27;émission du titre (16/11/2026)" in response.content.decode()
     assert not Invoice.objects.filter(original=invoice).exists()

@@ -15,7 +15,7 @@ from mutualis.billing.tests.conftest import computed_run
 @pytest.fixture
 def issued(world):
     run = computed_run(world, validate=True)
-    invoices_issue(run=run, issued_on=dt.date(2026, 12, 15))
+    invoices_issue(run=run, issued_on=dt.date(2026, 11, 16))
     return run
 
 
@@ -60,4 +60,4 @@ def test_the_csv_export_follows_french_spreadsheet_conventions(client, accountan
     euros = first[header.index("montant_euros")]
     assert "," in euros and "." not in euros  # « 360,00 », a number for a French spreadsheet
     assert int(first[header.index("montant_centimes")]) == int(euros.replace(",", ""))
-    assert first[header.index("emis_le")] == "15/12/2026"
+    assert first[header.index("emis_le")] == "16/11/2026"

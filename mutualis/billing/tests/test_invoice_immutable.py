@@ -13,7 +13,7 @@ from mutualis.billing.services.invoices import (
 )
 from mutualis.billing.tests.conftest import computed_run
 
-DAY = dt.date(2026, 12, 15)
+DAY = dt.date(2026, 11, 16)
 
 
 @pytest.fixture
@@ -48,9 +48,9 @@ def test_a_reduction_then_a_cancellation(invoice):
         kind=InvoiceKind.REDUCTION,
         amount_cents=1000,
         reason="erreur d'effectif",
-        issued_on=dt.date(2027, 1, 10),
+        issued_on=dt.date(2026, 11, 20),
     )
-    assert (reduction.series, reduction.number, reduction.year) == ("R", 1, 2027)
+    assert (reduction.series, reduction.number, reduction.year) == ("R", 1, 2026)
     assert reduction.original == invoice
     assert reduction.total_cents == -1000
     assert invoice_balance_cents(invoice) == total - 1000
@@ -60,13 +60,13 @@ def test_a_reduction_then_a_cancellation(invoice):
             kind=InvoiceKind.REDUCTION,
             amount_cents=total,
             reason="trop",
-            issued_on=dt.date(2027, 1, 10),
+            issued_on=dt.date(2026, 11, 20),
         )
     cancellation = invoice_correct(
         original=invoice,
         kind=InvoiceKind.CANCELLATION,
         reason="doublon",
-        issued_on=dt.date(2027, 1, 11),
+        issued_on=dt.date(2026, 11, 21),
     )
     assert cancellation.total_cents == -(total - 1000)
     assert invoice_balance_cents(invoice) == 0
@@ -77,7 +77,7 @@ def test_a_reduction_then_a_cancellation(invoice):
             original=invoice,
             kind=InvoiceKind.CANCELLATION,
             reason="encore",
-            issued_on=dt.date(2027, 1, 12),
+            issued_on=dt.date(2026, 11, 22),
         )
 
 
@@ -90,8 +90,22 @@ def test_the_correction_page(client, accountant, invoice):
     client.force_login(accountant)
     response = client.post(
         f"/operateur/facturation/titres/{invoice.pk}/corriger/",
-        {"kind": "reduction", "amount": "10,50", "reason": "geste", "issued_on": "2027-01-05"},
+        {"kind": "reduction", "amount": "10,50", "reason": "geste", "issued_on": "2026-11-18"},
     )
     assert response.status_code == 302
     correction = Invoice.objects.get(original=invoice)
     assert correction.total_cents == -1050
+
+
+def test_a_correction_is_numbered_in_the_exercise_of_its_date(db):
+    from mutualis.billing.tests.factories import InvoiceFactory
+
+    titre = InvoiceFactory(year=2025, issued_on=dt.date(2025, 12, 15))
+    reduction = invoice_correct(
+        original=titre,
+        kind=InvoiceKind.REDUCTION,
+        amount_cents=100,
+        reason="erreur d'effectif",
+        issued_on=dt.date(2026, 1, 10),
+    )
+    assert (reduction.series, reduction.number, reduction.year) == ("R", 1, 2026)

@@ -10,7 +10,7 @@ from mutualis.billing.models import Invoice, InvoiceCounter, InvoiceLine
 from mutualis.billing.services.invoices import invoices_issue
 from mutualis.billing.tests.conftest import computed_run
 
-DAY = dt.date(2026, 12, 15)
+DAY = dt.date(2026, 11, 16)
 
 
 def test_one_titre_per_payer_owing_something(world):

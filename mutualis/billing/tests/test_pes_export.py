@@ -75,7 +75,7 @@ def test_a_second_issuing_is_a_second_bordereau_with_the_cumulative_total(identi
         member.address = address
         member.save(update_fields=["address"])
     run = computed_run(world, validate=True)
-    day = dt.date(2026, 12, 15)
+    day = dt.date(2026, 11, 16)
     invoices_issue(run=run, issued_on=day, payer_ids=[world["communes"][1].pk])
     invoices_issue(run=run, issued_on=day + dt.timedelta(days=3))
     root = build(run)
@@ -120,7 +120,7 @@ def test_a_payer_without_postcode_is_named(identity, world):
     from mutualis.billing.tests.conftest import computed_run
 
     run = computed_run(world, validate=True)
-    invoices_issue(run=run, issued_on=dt.date(2026, 12, 15))
+    invoices_issue(run=run, issued_on=dt.date(2026, 11, 16))
     with pytest.raises(pes.PesError, match="2026-T-00001"):
         pes.pes_recette(run.invoices.all())
 

@@ -13,7 +13,7 @@ from mutualis.members.tests.factories import AgentAccessFactory
 @pytest.fixture
 def issued(world):
     run = computed_run(world, validate=True)
-    invoices_issue(run=run, issued_on=dt.date(2026, 12, 15))
+    invoices_issue(run=run, issued_on=dt.date(2026, 11, 16))
     return world
 
 

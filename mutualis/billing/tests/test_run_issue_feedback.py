@@ -7,7 +7,7 @@ from mutualis.billing.tests.conftest import computed_run
 def _issue(client, run):
     response = client.post(
         f"/operateur/facturation/calculs/{run.pk}/emettre/",
-        {"issued_on": "2026-12-15"},
+        {"issued_on": "2026-11-16"},
         follow=True,
     )
     assert response.redirect_chain == [(f"/operateur/facturation/calculs/{run.pk}/", 302)]

@@ -85,14 +85,20 @@ def invoice_context(invoice: Invoice) -> dict:
         "invoice": invoice,
         "lines": invoice.lines.select_related("service", "member"),
         "corrections": invoice.corrections.order_by("pk"),
-        "balance": invoices.invoice_balance_cents(invoice) if invoice.kind == "invoice" else None,
+        "balance": (
+            invoices.invoice_balance_cents(invoice)
+            if invoice.kind in invoices.REDUCIBLE_KINDS
+            else None
+        ),
     }
 
 
 @operator_required(model=Invoice)
 @require_GET
 def invoice_detail(request, pk):
-    invoice = get_object_or_404(Invoice.objects.select_related("original", "member"), pk=pk)
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("original", "member", "decision"), pk=pk
+    )
     context = invoice_context(invoice)
     context["can_manage"] = has_capability(request.user, Capability.MANAGE_BILLING)
     return render(request, "billing/invoice_detail.html", context)
@@ -114,7 +120,7 @@ def invoice_pdf_download(request, pk):
 @require_http_methods(["GET", "POST"])
 def invoice_correct(request, pk):
     original = get_object_or_404(Invoice.objects.select_related("member"), pk=pk)
-    if original.kind != "invoice":
+    if original.kind not in invoices.REDUCIBLE_KINDS:
         raise Http404
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

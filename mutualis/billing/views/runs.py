@@ -14,12 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 from mutualis.billing import selectors
 from mutualis.billing.forms import IssueForm, RunForm
 from mutualis.billing.models import AllocationRun, RunStatus
-from mutualis.billing.services import exports, invoices, runs
+from mutualis.billing.services import corrections, exports, invoices, runs
 from mutualis.billing.views.invoices import pes_response
 from mutualis.core.access import operator_required
 from mutualis.core.htmx import wants_fragment
 from mutualis.core.roles import Capability, has_capability
 from mutualis.core.tabular import tabular_response
+
+# A run with lines to show: computed, validated, or replaced by its correction.
+FINISHED_OK = (RunStatus.COMPUTED, RunStatus.VALIDATED, RunStatus.SUPERSEDED)
 
 
 def _run_or_404(pk: int) -> AllocationRun:
@@ -68,7 +71,7 @@ def run_create(request):
 def run_detail(request, pk):
     run = _run_or_404(pk)
     balance = list(selectors.run_balance(run)) if run.is_finished else []
-    finished_ok = run.status in (RunStatus.COMPUTED, RunStatus.VALIDATED)
+    finished_ok = run.status in FINISHED_OK
     context = {
         "run": run,
         "balance": balance,
@@ -76,6 +79,12 @@ def run_detail(request, pk):
         "issue_form": IssueForm(),
         "invoice_count": run.invoices.count(),
         "without_tariff": selectors.run_services_without_tariff(run) if finished_ok else [],
+        "correction_base": corrections.correction_base(run) if run.is_finished else None,
+        "superseded_by": (
+            AllocationRun.objects.filter(supersedes=run).only("pk").first()
+            if run.status == RunStatus.SUPERSEDED
+            else None
+        ),
         "totals": {
             "charged": sum(s.charged_cents for s in balance),
             "unallocated": sum(s.unallocated_cents for s in balance),
@@ -159,7 +168,8 @@ def run_issue(request, pk):
     run = _run_or_404(pk)
     form = IssueForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Dates invalides."))
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
+        messages.error(request, " ".join([_("Dates invalides :"), *errors]))
         return redirect("billing:run_detail", pk=pk)
     try:
         issued = invoices.invoices_issue(run=run, issued_by=request.user, **form.cleaned_data)
@@ -182,7 +192,7 @@ def run_pes(request, pk):
     """The PES file of the titres issued from a validated run."""
     run = _run_or_404(pk)
     back = reverse("billing:run_detail", kwargs={"pk": run.pk})
-    if run.status != RunStatus.VALIDATED:
+    if run.status not in (RunStatus.VALIDATED, RunStatus.SUPERSEDED):
         messages.error(request, _("Seuls les titres d'un calcul validé se transmettent."))
         return redirect(back)
     return pes_response(request, run.invoices.all(), back)
@@ -192,7 +202,7 @@ def run_pes(request, pk):
 @require_GET
 def run_export(request, pk, fmt):
     run = _run_or_404(pk)
-    if run.status not in (RunStatus.COMPUTED, RunStatus.VALIDATED):
+    if run.status not in FINISHED_OK:
         raise Http404
     return tabular_response(
         file_stem=exports.file_stem("participations", run.year, f"calcul{run.pk}"),
