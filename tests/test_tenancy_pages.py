@@ -51,6 +51,7 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/imports/importer/": Expect(C.MANAGE_MEMBERS),
     "operateur/imports/besoins/<int:pk>/": Expect(C.MANAGE_PURCHASING),
     "operateur/facturation/identite/": Expect(C.MANAGE_BILLING),
+    "operateur/facturation/calculs/<int:pk>/valider-correction/": Expect(C.MANAGE_BILLING),
     "operateur/facturation/tarifs/nouveau/": Expect(C.MANAGE_BILLING),
     "operateur/facturation/tarifs/<int:pk>/modifier/": Expect(C.MANAGE_BILLING),
     "operateur/facturation/tarifs/<int:pk>/nouvelle-version/": Expect(C.MANAGE_BILLING),
