@@ -48,6 +48,11 @@ class RebillKey(StrEnum):
     EQUAL = "equal"
 
 
+OWN_REBILL_KEYS = (RebillKey.POPULATION, RebillKey.EQUAL)
+"""The keys by which an EPCI re-bills its own participation (``usage`` has no meaning: its
+consumption is not a commune's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     id: str
