@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mutualis.engine.model import KIND_LABELS
+from mutualis.engine.model import KIND_LABELS, ChargeRule
 from mutualis.engine.money import (
     COEF_SCALE,
     format_coef,
@@ -48,11 +48,11 @@ def explain(result: AllocationResult) -> list[str]:
     rows = result.lines.to_dicts()
     out = []
     for i, row in enumerate(rows):
-        if row["rule"] == "contribution":
+        if row["rule"] == ChargeRule.CONTRIBUTION:
             out.append(f"contribution fixe « {row['detail']} » = {format_eur(row['amount_cents'])}")
-        elif row["rule"] == "refacturation":
+        elif row["rule"] == ChargeRule.REBILLING:
             out.append(_rebill(row))
-        elif row["rule"] == "repartition":
+        elif row["rule"] == ChargeRule.SHARING:
             assert result.keys is not None
             out.append(_share(tariff, result, row, int(result.keys[i])))
         else:
