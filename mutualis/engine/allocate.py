@@ -17,7 +17,6 @@ import polars as pl
 
 from mutualis.engine.charges import LIMIT_NAMES, caps, priced_amounts, share_cost
 from mutualis.engine.consumers import Consumers, coverage, days_in_year, own_consumers
-from mutualis.engine.explain import MEASURE_LABELS
 from mutualis.engine.frames import charges
 from mutualis.engine.inputs import Inputs
 from mutualis.engine.model import Charge, ChargeRule, InputError, Member, Subscription, UsageRecord
@@ -25,13 +24,14 @@ from mutualis.engine.money import AnyIntArray, IntArray, format_scaled
 from mutualis.engine.rebill import own_rebill_lines, rebill_lines
 from mutualis.engine.rules import (
     KIND_INDEX,
+    MEASURE_LABELS,
     MemberArrays,
     exemption_index,
     measure_values,
     outside_bands,
     solidarity_coefficients,
 )
-from mutualis.engine.tariff import Grid, Rounding, Tariff, measure_scale
+from mutualis.engine.tariff import Rounding, Tariff, measure_scale
 from mutualis.engine.usage import read_year
 
 LINE_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -175,8 +175,7 @@ def _allocate_one(
     exempt = exempt_all[c]
     coef = solidarity_coefficients(tariff.solidarity, m, exempt_all)[c]
     measure_names = sorted(
-        {name for comp in tariff.components if isinstance(comp, Grid) for name in comp.measures}
-        - {"quantity"}
+        {name for comp in tariff.components for name in comp.measures_read()} - {"quantity"}
     )
     measures = {name: measure_values(name, m, exempt_all)[0][c] for name in measure_names}
     measures["quantity"] = qty

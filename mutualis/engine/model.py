@@ -206,5 +206,9 @@ def usage_frame(records: Iterable[UsageRecord]) -> pl.DataFrame:
     )
 
 
+class TariffError(ValueError):
+    """A tariff file is invalid; the message names the file and the key path."""
+
+
 class InputError(ValueError):
     """Members, subscriptions or usage are inconsistent (unknown member, duplicate id...)."""
