@@ -16,7 +16,14 @@ import polars as pl
 from django.db.models import Q
 
 from mutualis.catalog.models import Subscription
-from mutualis.engine.model import MEMBER_SCHEMA, SUBSCRIPTION_SCHEMA, USAGE_SCHEMA
+from mutualis.engine import (
+    MemberColumns,
+    MemberKind,
+    RebillKey,
+    Scope,
+    SubscriptionColumns,
+    UsageColumns,
+)
 from mutualis.members.models import Member
 from mutualis.metering.models import PERIOD_MONTHS, UsageRecord
 
@@ -66,17 +73,17 @@ def members_frame() -> pl.DataFrame:
         member_pk = epci_member.get(epci_id) if epci_id is not None else None
         return None if member_pk in (None, pk) else str(member_pk)
 
-    return pl.DataFrame(
-        {
-            "id": [str(r[0]) for r in rows],
-            "name": [r[1] for r in rows],
-            "kind": [r[2] for r in rows],
-            "population": [r[3] or 0 for r in rows],
-            "parent_id": [str(r[4]) if r[4] is not None else None for r in rows],
-            "epci_id": [epci_of(r[0], r[5]) for r in rows],
-        },
-        schema=MEMBER_SCHEMA,
-    )
+    members = MemberColumns()
+    for pk, name, kind, population, parent_id, epci_id, _territory in rows:
+        members.add(
+            str(pk),
+            name,
+            MemberKind(kind),
+            population or 0,
+            str(parent_id) if parent_id is not None else None,
+            epci_of(pk, epci_id),
+        )
+    return members.frame()
 
 
 def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFrame:
@@ -107,34 +114,31 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
         "subscription_id", "member_id"
     ):
         covered.setdefault(subscription_id, []).append(str(member_id))
-    return pl.DataFrame(
-        {
-            "member_id": [str(r[1]) for r in rows],
-            "service": [r[2] for r in rows],
-            "scope": [r[3] for r in rows],
-            "start": [r[4] for r in rows],
-            "end": [r[5] for r in rows],
-            "establishments": [covered.get(r[0], []) for r in rows],
-            "rebill": [r[6] or None for r in rows],
-            "rebill_own": [r[7] or None for r in rows],
-        },
-        schema=SUBSCRIPTION_SCHEMA,
-    )
+    columns = SubscriptionColumns()
+    for pk, member_id, code, scope, start, end, rebill, rebill_own in rows:
+        columns.add(
+            str(member_id),
+            code,
+            Scope(scope),
+            start,
+            end,
+            covered.get(pk, ()),
+            RebillKey(rebill) if rebill else None,
+            RebillKey(rebill_own) if rebill_own else None,
+        )
+    return columns.frame()
 
 
 def usage_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFrame:
-    """The year's readings (one query), quantities in milli-units."""
+    """The year's readings (one query), through the engine's typed columns."""
     rows = UsageRecord.objects.filter(year=year, service_id__in=list(service_ids)).values_list(
         "member_id", "service__code", "period", "month", "quantity"
     )
-    data: dict[str, list] = {k: [] for k in USAGE_SCHEMA}
+    usage = UsageColumns()
+    add = usage.add
     for member_id, code, period, month, quantity in rows.order_by("pk").iterator(chunk_size=5000):
-        data["member_id"].append(str(member_id))
-        data["service"].append(code)
-        data["year"].append(year)
-        data["month"].append(month + PERIOD_MONTHS[period] - 1)
-        data["quantity"].append(int(quantity * 1000))
-    return pl.DataFrame(data, schema=USAGE_SCHEMA)
+        add(str(member_id), code, year, month + PERIOD_MONTHS[period] - 1, quantity)
+    return usage.frame()
 
 
 def build_frames(*, year: int, service_ids: Iterable[int]) -> EngineFrames:

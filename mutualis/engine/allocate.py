@@ -8,7 +8,7 @@ per tariff, plus contribution and re-billing lines).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,20 +17,21 @@ import polars as pl
 
 from mutualis.engine.charges import LIMIT_NAMES, caps, priced_amounts, share_cost
 from mutualis.engine.consumers import Consumers, coverage, days_in_year, own_consumers
-from mutualis.engine.explain import MEASURE_LABELS
+from mutualis.engine.frames import charges
 from mutualis.engine.inputs import Inputs
-from mutualis.engine.model import InputError, Member, Subscription, UsageRecord
+from mutualis.engine.model import Charge, ChargeRule, InputError, Member, Subscription, UsageRecord
 from mutualis.engine.money import AnyIntArray, IntArray, format_scaled
 from mutualis.engine.rebill import own_rebill_lines, rebill_lines
 from mutualis.engine.rules import (
     KIND_INDEX,
+    MEASURE_LABELS,
     MemberArrays,
     exemption_index,
     measure_values,
     outside_bands,
     solidarity_coefficients,
 )
-from mutualis.engine.tariff import Grid, Rounding, Tariff, measure_scale
+from mutualis.engine.tariff import Rounding, Tariff, measure_scale
 from mutualis.engine.usage import read_year
 
 LINE_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -78,6 +79,20 @@ class AllocationResult:
         from mutualis.engine.explain import explain
 
         return explain(self)
+
+    def charges(self, explain: bool = True) -> Iterator[Charge]:
+        """The lines as typed :class:`Charge` records (Decimal quantities, integer cents)."""
+        return charges(self.lines, self.explanations() if explain else None)
+
+    @property
+    def is_sharing(self) -> bool:
+        """A cost-sharing tariff (otherwise priced)."""
+        return self.tariff.cost_sharing is not None
+
+    @property
+    def rule(self) -> ChargeRule:
+        """The rule of the consumer lines: cost sharing or a priced tariff."""
+        return ChargeRule.SHARING if self.is_sharing else ChargeRule.TARIFF
 
     def to_frame(self, explain: bool = True) -> pl.DataFrame:
         frame = self.lines
@@ -160,8 +175,7 @@ def _allocate_one(
     exempt = exempt_all[c]
     coef = solidarity_coefficients(tariff.solidarity, m, exempt_all)[c]
     measure_names = sorted(
-        {name for comp in tariff.components if isinstance(comp, Grid) for name in comp.measures}
-        - {"quantity"}
+        {name for comp in tariff.components for name in comp.measures_read()} - {"quantity"}
     )
     measures = {name: measure_values(name, m, exempt_all)[0][c] for name in measure_names}
     measures["quantity"] = qty
@@ -176,7 +190,7 @@ def _allocate_one(
         amount, limit = priced.amount, priced.limit
         for i, comp_amount in enumerate(priced.components):
             columns[f"component_{i + 1}_cents"] = comp_amount
-        rule = "tarif"
+        rule = ChargeRule.TARIFF.value
         columns["base_cents"] = priced.base
     else:
         sharing = share_cost(tariff, qty, kind, coef, days, exempt, cap, step)
@@ -185,7 +199,7 @@ def _allocate_one(
         result.net_cost_cents = sharing.net_cost_cents
         result.keys, result.key_total = sharing.keys, sharing.key_total
         result.unallocated_cents = sharing.unallocated_cents
-        rule = "repartition"
+        rule = ChargeRule.SHARING.value
     n = c.shape[0]
 
     def constant(value: object, dtype: pl.DataType) -> pl.Series:
@@ -294,7 +308,7 @@ def _contribution_lines(tariff: Tariff, inputs: Inputs) -> pl.DataFrame:
                     "kind": found["kind"][0],
                     "payer_id": sub.member_id,
                     "issuer_id": "",
-                    "rule": "contribution",
+                    "rule": ChargeRule.CONTRIBUTION.value,
                     "detail": sub.label,
                     "amount_cents": int(sub.amount_cents or 0),
                 }

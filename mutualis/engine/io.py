@@ -16,6 +16,7 @@ import polars as pl
 
 from mutualis.engine.model import (
     MEMBER_SCHEMA,
+    OWN_REBILL_KEYS,
     SUBSCRIPTION_SCHEMA,
     USAGE_SCHEMA,
     InputError,
@@ -36,7 +37,6 @@ SUBSCRIPTION_FIELDS = (
     "rebill",
     "rebill_own",
 )
-OWN_REBILL_KEYS = (RebillKey.POPULATION.value, RebillKey.EQUAL.value)
 USAGE_FIELDS = ("member_id", "service", "period", "quantity")
 CHARGE_FIELDS = (
     "service",
@@ -174,7 +174,9 @@ def read_subscriptions(path: str | Path) -> pl.DataFrame:
         data["rebill"].append(_choice(file, line, "rebill", rebill, keys) if rebill else None)
         own = row.get("rebill_own", "")
         data["rebill_own"].append(
-            _choice(file, line, "rebill_own", own, OWN_REBILL_KEYS) if own else None
+            _choice(file, line, "rebill_own", own, [k.value for k in OWN_REBILL_KEYS])
+            if own
+            else None
         )
     return pl.DataFrame(data, schema=SUBSCRIPTION_SCHEMA)
 

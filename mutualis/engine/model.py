@@ -48,6 +48,24 @@ class RebillKey(StrEnum):
     EQUAL = "equal"
 
 
+OWN_REBILL_KEYS = (RebillKey.POPULATION, RebillKey.EQUAL)
+"""The keys by which an EPCI re-bills its own participation (``usage`` has no meaning: its
+consumption is not a commune's)."""
+
+
+class ChargeRule(StrEnum):
+    """Where a charge line comes from."""
+
+    TARIFF = "tarif"
+    """A priced tariff (``[[components]]``)."""
+    SHARING = "repartition"
+    """A share of the net cost (``[cost_sharing]``)."""
+    CONTRIBUTION = "contribution"
+    """A subsidy paid by a member (``[[cost_sharing.subsidies]]`` with ``member``)."""
+    REBILLING = "refacturation"
+    """An EPCI passing on to a commune what it pays (``rebill``, ``rebill_own``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     id: str
@@ -93,7 +111,7 @@ class Charge:
     year: int
     member_id: str
     payer_id: str
-    rule: str
+    rule: ChargeRule
     quantity: Decimal
     amount_cents: int
     explanation: str
@@ -186,6 +204,10 @@ def usage_frame(records: Iterable[UsageRecord]) -> pl.DataFrame:
         },
         schema=USAGE_SCHEMA,
     )
+
+
+class TariffError(ValueError):
+    """A tariff file is invalid; the message names the file and the key path."""
 
 
 class InputError(ValueError):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from mutualis.engine.model import InputError, RebillKey
+from mutualis.engine.model import ChargeRule, InputError, RebillKey
 from mutualis.engine.money import IntArray
 from mutualis.engine.rules import KIND_INDEX, MemberArrays
 from mutualis.engine.tariff import Tariff
@@ -116,7 +116,7 @@ def rebill_lines(
             "payer_id": ids.gather(tgt),
             "issuer_id": ids.gather(epci),
             "issuer_name": m.frame["name"].gather(epci),
-            "rule": pl.Series(["refacturation"], dtype=pl.String).new_from_index(0, n),
+            "rule": pl.Series([ChargeRule.REBILLING.value], dtype=pl.String).new_from_index(0, n),
             "population": population,
             "detail": pl.select(detail.alias("detail")).to_series(),
             "amount_cents": shares.astype(np.int64),
@@ -186,7 +186,7 @@ def own_rebill_lines(
             "payer_id": ids.gather(tgt),
             "issuer_id": ids.gather(epci),
             "issuer_name": names.gather(epci),
-            "rule": pl.Series(["refacturation"], dtype=pl.String).new_from_index(0, n),
+            "rule": pl.Series([ChargeRule.REBILLING.value], dtype=pl.String).new_from_index(0, n),
             "population": population,
             "detail": pl.Series(detail, dtype=pl.String),
             "amount_cents": shares.astype(np.int64),

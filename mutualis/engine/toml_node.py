@@ -7,9 +7,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from mutualis.engine.model import MemberKind
+from mutualis.engine.model import MemberKind, TariffError
 from mutualis.engine.money import PrecisionError, to_scaled
-from mutualis.engine.tariff import TariffError
 
 KINDS = {k.value for k in MemberKind}
 KINDS_TEXT = ", ".join(k.value for k in MemberKind)

@@ -6,9 +6,7 @@ tariff versions), so that `run_reproduce` recomputes it and finds the very same 
 
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 
-import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,28 +50,21 @@ def compute(
     results = allocate_many(
         parsed, Inputs.build(frames.members, frames.subscriptions, frames.usage), year
     )
-    lines: list[ChargeLine] = []
-    for tariff, result in zip(tariffs, results, strict=True):
-        frame = result.lines
-        explanations = result.explanations()
-        columns = ["member_id", "payer_id", "issuer_id", "rule", "quantity", "amount_cents"]
-        if "quantity" not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, pl.Int64).alias("quantity"))
-        for row, explanation in zip(frame.select(columns).iter_rows(), explanations, strict=True):
-            member_id, payer_id, issuer_id, rule, quantity, amount = row
-            lines.append(
-                ChargeLine(
-                    run=run,
-                    service_id=tariff.service_id,
-                    member_id=int(member_id),
-                    payer_id=int(payer_id),
-                    issuer_id=int(issuer_id) if issuer_id else None,
-                    rule=rule,
-                    quantity=Decimal(quantity or 0) / 1000,
-                    amount_cents=int(amount),
-                    explanation=explanation,
-                )
-            )
+    lines = [
+        ChargeLine(
+            run=run,
+            service_id=tariff.service_id,
+            member_id=int(charge.member_id),
+            payer_id=int(charge.payer_id),
+            issuer_id=int(charge.issuer_id) if charge.issuer_id else None,
+            rule=charge.rule.value,
+            quantity=charge.quantity,
+            amount_cents=charge.amount_cents,
+            explanation=charge.explanation,
+        )
+        for tariff, result in zip(tariffs, results, strict=True)
+        for charge in result.charges()
+    ]
     return Computed(list(zip(tariffs, results, strict=True)), lines)
 
 
@@ -135,17 +126,13 @@ def _run_service(run: AllocationRun, tariff: Tariff, result: AllocationResult) -
         run=run,
         service_id=tariff.service_id,
         tariff=tariff,
-        rule="repartition" if tariff_is_sharing(result) else "tarif",
+        rule=result.rule.value,
         net_cost_cents=result.net_cost_cents,
         subsidies_cents=sum(value for _label, value in result.subsidies),
         charged_cents=result.total_cents(),
         unallocated_cents=result.unallocated_cents,
         line_count=result.lines.height,
     )
-
-
-def tariff_is_sharing(result: AllocationResult) -> bool:
-    return result.tariff.cost_sharing is not None
 
 
 def _key(values: tuple) -> tuple:

@@ -3,13 +3,11 @@ amounts of a stored run) on the same usage. Nothing is written."""
 
 from dataclasses import dataclass, field
 
-import polars as pl
-
 from mutualis.billing.inputs import build_frames
 from mutualis.billing.models import AllocationRun, Tariff
 from mutualis.billing.money import euros_decimal, format_percent
 from mutualis.billing.services.runs import compute
-from mutualis.engine import AllocationResult
+from mutualis.engine import AllocationResult, member_details
 
 TOP = 10
 
@@ -63,10 +61,12 @@ class Simulation:
 
 
 def _amounts(result: AllocationResult) -> dict[int, int]:
-    lines = result.lines.filter(pl.col("issuer_id") == "")
+    """What the operator bills each member (re-billing lines, issued by an EPCI, left out)."""
     totals: dict[int, int] = {}
-    for member_id, amount in lines.select("member_id", "amount_cents").iter_rows():
-        totals[int(member_id)] = totals.get(int(member_id), 0) + int(amount)
+    for charge in result.charges(explain=False):
+        if not charge.issuer_id:
+            member_id = int(charge.member_id)
+            totals[member_id] = totals.get(member_id, 0) + charge.amount_cents
     return totals
 
 
@@ -107,10 +107,7 @@ def simulate(
             service.net_cost_cents if service else None,
             service.unallocated_cents if service else 0,
         )
-    names = {
-        int(pk): (name, population or 0)
-        for pk, name, population in frames.members.select("id", "name", "population").iter_rows()
-    }
+    names = {int(pk): (name, population) for pk, name, population in member_details(frames.members)}
     rows = [
         MemberChange(
             member_id=pk,

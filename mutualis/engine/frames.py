@@ -1,0 +1,244 @@
+"""The engine's typed front door: what a caller hands in and what it gets back.
+
+A caller (billing, a script) never writes the engine's column names nor its internal scales
+(quantities ×1 000, indicators ×10 000). It either hands typed records
+(:class:`~mutualis.engine.model.Member`, :class:`~mutualis.engine.model.Subscription`,
+:class:`~mutualis.engine.model.UsageRecord`, see :func:`~mutualis.engine.model.members_frame`…)
+or, when there are too many rows for one object per row, appends them column by column through
+the typed builders below (:class:`MemberColumns`, :class:`SubscriptionColumns`,
+:class:`UsageColumns`), which produce the very same frames. It gets back
+:class:`~mutualis.engine.model.Charge` records (:func:`charges`): Decimal quantities, integer
+cents, the rule as :class:`~mutualis.engine.model.ChargeRule`.
+
+Measured on a million usage rows (Python 3.12): appending to the columns of a builder costs
+about 1 s, building one ``UsageRecord`` per row then its frame about 3.4 s. The billing run
+reads its usage through :class:`UsageColumns`; records remain the simple way for small inputs
+and tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from mutualis.engine.model import (
+    MEMBER_SCHEMA,
+    SUBSCRIPTION_SCHEMA,
+    USAGE_SCHEMA,
+    Charge,
+    ChargeRule,
+    MemberKind,
+    RebillKey,
+    Scope,
+)
+from mutualis.engine.money import COEF_SCALE, QTY_SCALE, PrecisionError
+
+
+class MemberColumns:
+    """Members appended one by one, turned into the engine's member frame at once."""
+
+    __slots__ = ("_epci", "_id", "_kind", "_name", "_parent", "_population")
+
+    def __init__(self) -> None:
+        self._id: list[str] = []
+        self._name: list[str] = []
+        self._kind: list[str] = []
+        self._population: list[int] = []
+        self._parent: list[str | None] = []
+        self._epci: list[str | None] = []
+
+    def add(
+        self,
+        id: str,
+        name: str,
+        kind: MemberKind,
+        population: int = 0,
+        parent_id: str | None = None,
+        epci_id: str | None = None,
+    ) -> None:
+        """``parent_id``: the commune or EPCI an establishment is attached to; ``epci_id``:
+        the EPCI whose territory holds the member (never the member itself)."""
+        self._id.append(id)
+        self._name.append(name)
+        self._kind.append(kind.value)
+        self._population.append(population)
+        self._parent.append(parent_id)
+        self._epci.append(epci_id)
+
+    def frame(self) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "id": self._id,
+                "name": self._name,
+                "kind": self._kind,
+                "population": self._population,
+                "parent_id": self._parent,
+                "epci_id": self._epci,
+            },
+            schema=MEMBER_SCHEMA,
+        )
+
+
+class SubscriptionColumns:
+    """Subscriptions appended one by one, turned into the engine's frame at once."""
+
+    __slots__ = ("_end", "_est", "_member", "_own", "_rebill", "_scope", "_service", "_start")
+
+    def __init__(self) -> None:
+        self._member: list[str] = []
+        self._service: list[str] = []
+        self._scope: list[str] = []
+        self._start: list[date | None] = []
+        self._end: list[date | None] = []
+        self._est: list[list[str]] = []
+        self._rebill: list[str | None] = []
+        self._own: list[str | None] = []
+
+    def add(
+        self,
+        member_id: str,
+        service: str,
+        scope: Scope = Scope.SELF,
+        start: date | None = None,
+        end: date | None = None,
+        establishments: Sequence[str] = (),
+        rebill: RebillKey | None = None,
+        rebill_own: RebillKey | None = None,
+    ) -> None:
+        """``establishments``: with ``with_establishments``, the chosen ones (empty: all)."""
+        self._member.append(member_id)
+        self._service.append(service)
+        self._scope.append(scope.value)
+        self._start.append(start)
+        self._end.append(end)
+        self._est.append(list(establishments))
+        self._rebill.append(rebill.value if rebill is not None else None)
+        self._own.append(rebill_own.value if rebill_own is not None else None)
+
+    def frame(self) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "member_id": self._member,
+                "service": self._service,
+                "scope": self._scope,
+                "start": self._start,
+                "end": self._end,
+                "establishments": self._est,
+                "rebill": self._rebill,
+                "rebill_own": self._own,
+            },
+            schema=SUBSCRIPTION_SCHEMA,
+        )
+
+
+class UsageColumns:
+    """Monthly usage appended one by one (quantities as Decimal, at most 3 decimals)."""
+
+    __slots__ = ("_member", "_month", "_quantity", "_service", "_year")
+
+    def __init__(self) -> None:
+        self._member: list[str] = []
+        self._service: list[str] = []
+        self._year: list[int] = []
+        self._month: list[int] = []
+        self._quantity: list[int] = []
+
+    def add(self, member_id: str, service: str, year: int, month: int, quantity: Decimal) -> None:
+        scaled = quantity * QTY_SCALE
+        exact = int(scaled)
+        if exact != scaled:
+            raise PrecisionError(f"{quantity} a plus de 3 décimales")
+        self._member.append(member_id)
+        self._service.append(service)
+        self._year.append(year)
+        self._month.append(month)
+        self._quantity.append(exact)
+
+    def __len__(self) -> int:
+        return len(self._member)
+
+    def frame(self) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "member_id": self._member,
+                "service": self._service,
+                "year": self._year,
+                "month": self._month,
+                "quantity": self._quantity,
+            },
+            schema=USAGE_SCHEMA,
+        )
+
+
+def member_details(members: pl.DataFrame) -> Iterator[tuple[str, str, int]]:
+    """(id, name, population) of each member of an engine member frame."""
+    yield from members.select("id", "name", pl.col("population").fill_null(0)).iter_rows()
+
+
+def quantity_of(scaled: int | None) -> Decimal:
+    """A quantity of the engine (milli-units) as a Decimal; none is 0."""
+    return Decimal(scaled or 0) / QTY_SCALE
+
+
+def charges(lines: pl.DataFrame, explanations: Iterable[str] | None = None) -> Iterator[Charge]:
+    """The lines of a result as :class:`Charge` records, in order (with their explanation)."""
+    columns = {
+        "quantity": pl.Int64,
+        "coefficient": pl.Int64,
+        "days": pl.Int64,
+        "days_in_year": pl.Int64,
+        "exemption": pl.String,
+        "limit": pl.String,
+    }
+    frame = lines.with_columns(
+        pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in columns.items()
+        if name not in lines.columns
+    )
+    rows = frame.select(
+        "service",
+        "year",
+        "member_id",
+        "payer_id",
+        "rule",
+        "quantity",
+        "amount_cents",
+        pl.col("issuer_id").fill_null(""),
+        "coefficient",
+        pl.col("days").fill_null(0),
+        pl.col("days_in_year").fill_null(0),
+        pl.col("exemption").fill_null(""),
+        pl.col("limit").fill_null(""),
+    ).iter_rows()
+    texts = iter(explanations) if explanations is not None else None
+    for row in rows:
+        service, year, member, payer, rule, qty, cents, issuer, coef, days, diy, exempt, limit = row
+        yield Charge(
+            service=service,
+            year=year,
+            member_id=member,
+            payer_id=payer,
+            rule=ChargeRule(rule),
+            quantity=quantity_of(qty),
+            amount_cents=int(cents),
+            explanation=next(texts) if texts is not None else "",
+            issuer_id=issuer,
+            coefficient=Decimal(1) if coef is None else Decimal(coef) / COEF_SCALE,
+            days=days,
+            days_in_year=diy,
+            exemption=exempt,
+            limit=limit,
+        )
+
+
+__all__ = [
+    "MemberColumns",
+    "SubscriptionColumns",
+    "UsageColumns",
+    "charges",
+    "member_details",
+    "quantity_of",
+]
