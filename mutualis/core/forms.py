@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.core.exceptions import ValidationError
@@ -201,6 +202,15 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean_username(self):
+        """An identifier, or an email address: an invited agent's identifier is its address
+        (in lower case); staff log in with either their identifier or their address."""
         username = self.cleaned_data["username"].strip()
-        # Invited agents' identifiers are their addresses, stored in lower case.
-        return username.lower() if "@" in username else username
+        if "@" not in username:
+            return username
+        username = username.lower()
+        owners = list(
+            get_user_model()
+            .objects.filter(email__iexact=username)
+            .values_list("username", flat=True)[:2]
+        )
+        return owners[0] if len(owners) == 1 else username

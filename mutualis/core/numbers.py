@@ -80,6 +80,11 @@ def format_number(value: Decimal | int) -> str:
     return sign + (f"{text},{fraction}" if fraction else text)
 
 
+def format_megabytes(size: int) -> str:
+    """A file's size in the unit its limit is given in: 12 582 912 bytes → « 12,0 Mo »."""
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + "\u00a0Mo"
+
+
 def decimal_comma(value: Decimal) -> str:
     """`Decimal("120.50")` → « 120,50 »: what a French spreadsheet reads as a number and the
     reader reads back (no thousands separator, never an exponent; the decimals are the value's

@@ -20,10 +20,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from mutualis.core.numbers import decimal_comma, format_date
+from mutualis.core.numbers import decimal_comma, format_date, format_megabytes
 
 CSV_DELIMITERS = (";", ",", "\t")
 # A cell starting with one of these is a formula for a spreadsheet: exports prefix it with an
@@ -179,7 +178,7 @@ def read_table(file_name: str, content: bytes) -> Table:
         raise _too_big(
             file_name,
             _("Ce fichier pèse %(size)s : %(max)s Mo au plus. Découpez-le en plusieurs fichiers.")
-            % {"size": filesizeformat(len(content)), "max": settings.IMPORT_MAX_UPLOAD_MB},
+            % {"size": format_megabytes(len(content)), "max": settings.IMPORT_MAX_UPLOAD_MB},
         )
     extension = file_extension(file_name)
     if extension == ".csv":

@@ -1,9 +1,9 @@
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutualis.core.numbers import format_megabytes
 from mutualis.core.tabular import SUPPORTED_EXTENSIONS, file_extension
 
 
@@ -34,7 +34,7 @@ class UploadForm(forms.Form):
         if uploaded.size > limit * 1024 * 1024:
             raise forms.ValidationError(
                 _("Ce fichier pèse %(size)s : %(max)s Mo au plus. Découpez-le.")
-                % {"size": filesizeformat(uploaded.size), "max": limit}
+                % {"size": format_megabytes(uploaded.size), "max": limit}
             )
         return uploaded
 

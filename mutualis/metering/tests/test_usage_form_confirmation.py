@@ -50,6 +50,8 @@ def test_ten_times_the_previous_reading_is_shown_again_with_a_warning(client, ac
     assert "Je confirme cette quantité" in page
     assert CONFIRM_BOX in page
     assert 'value="1 250"' in page  # what was typed is kept
+    # At the top of the page, the confirmation is one button away (the form may be long).
+    assert 'form="usage-form" name="confirm_quantity" value="on"' in page
     assert _april_quantity() is None
 
 
