@@ -278,3 +278,28 @@ def test_the_migration_numbers_the_bordereaux_of_earlier_corrections(corrected):
     # R1 (correction run, 27/11), then R2 (correction run, 28/11), R3 (base run, 28/11)
     assert numbers == {1: 1, 2: 2, 3: 3}
     assert InvoiceCounter.objects.get(year=2026, series="BR").last_number == 3
+
+
+def test_the_guide_says_what_helios_receives_for_each_document():
+    """The table of docs/billing.md § 6 gives, per document, the codes the file writes."""
+    import re
+
+    from mutualis.billing.tests.test_correction_docs_example import GUIDE
+
+    section = GUIDE.read_text(encoding="utf-8").split("### Le fichier PES V2 pour Hélios")[1]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
+    documents = {
+        "titre": [InvoiceKind.INVOICE],
+        "titre complémentaire": [InvoiceKind.COMPLEMENTARY],
+        "réduction, annulation": [InvoiceKind.REDUCTION, InvoiceKind.CANCELLATION],
+    }
+    seen = set()
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        codes = tuple(re.findall(r"`(\d\d)`", " ".join(cells[1:3])))
+        for kind in documents[cells[0]]:
+            assert pes.TRIPLETS[kind] == codes, (kind, codes)
+            seen.add(kind)
+        if "réduction" in cells[0]:
+            assert "RattachPiece" in cells[3]
+    assert seen == set(pes.TRIPLETS)
