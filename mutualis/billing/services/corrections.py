@@ -40,6 +40,7 @@ from mutualis.billing.models import (
 )
 from mutualis.billing.money import format_euros
 from mutualis.billing.services.invoices import (
+    BORDEREAU_CORRECTION_SERIES,
     BORDEREAU_SERIES,
     PAYMENT_DAYS,
     REDUCIBLE_KINDS,
@@ -519,6 +520,12 @@ def run_validate_correction(
                 exercise=issued_on.year,
                 bordereau=bordereau,
             )
+    # The réductions of one correction form one bordereau d'annulation/réduction.
+    reductions_bordereau = (
+        reserve_numbers(year=issued_on.year, series=BORDEREAU_CORRECTION_SERIES)
+        if reductions
+        else None
+    )
     for row, titre, amount in reductions:
         correction.reductions.append(
             invoice_correct(
@@ -530,6 +537,7 @@ def run_validate_correction(
                 issued_by=issued_by,
                 decision=decision,
                 run=run,
+                bordereau=reductions_bordereau,
                 explanation="\n".join(
                     f"{d.service_name} : {_service_explanation(d, comparison)}"
                     for d in row.changed_services

@@ -33,6 +33,10 @@ REDUCIBLE_KINDS = (InvoiceKind.INVOICE, InvoiceKind.COMPLEMENTARY)
 # The bordereaux de titres of an exercise are numbered like the titres, in their own series:
 # one bordereau per issuing, shown on each avis and sent as such to the Trésor (PES).
 BORDEREAU_SERIES = "B"
+# Réductions and annulations travel on bordereaux d'annulation/réduction (PES TypBord 02),
+# which Hélios numbers per exercise and per type of bordereau: their own series, so that
+# their numbers never collide with, nor leave a gap in, the bordereaux de titres.
+BORDEREAU_CORRECTION_SERIES = "BR"
 
 
 def reserve_numbers(*, year: int, series: str, count: int = 1) -> int:
@@ -185,10 +189,12 @@ def invoice_correct(
     decision=None,
     run: AllocationRun | None = None,
     explanation: str = "",
+    bordereau: int | None = None,
 ) -> Invoice:
     """A reduction (of `amount_cents`) or a cancellation (of what remains) of a titre (or of a
     titre complémentaire); `run` is the run behind it (by default the titre's), `decision`
-    the délibération that founds it."""
+    the délibération that founds it. It goes on a new bordereau d'annulation/réduction of its
+    exercise (or on `bordereau`, one of that series reserved by the caller)."""
     check_issue_date(issued_on)
     original = Invoice.objects.select_for_update().get(pk=original.pk)
     if original.kind not in REDUCIBLE_KINDS:
@@ -220,6 +226,8 @@ def invoice_correct(
     series = SERIES_BY_KIND[kind]
     year = issued_on.year
     number = reserve_numbers(year=year, series=series)
+    if bordereau is None:
+        bordereau = reserve_numbers(year=year, series=BORDEREAU_CORRECTION_SERIES)
     label = (
         _("Annulation du titre %(ref)s")
         if kind == InvoiceKind.CANCELLATION
@@ -233,6 +241,7 @@ def invoice_correct(
         year=year,
         series=series,
         number=number,
+        bordereau=bordereau,
         issued_on=issued_on,
         due_on=issued_on,
         total_cents=-amount,

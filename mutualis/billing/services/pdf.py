@@ -151,7 +151,10 @@ def _titre_facts(invoice: Invoice, identity: OperatorIdentity, styles) -> list:
         _("Titre n° %(ref)s") % {"ref": invoice.reference},
         _("Exercice %(year)s") % {"year": invoice.year},
     ]
-    if invoice.bordereau:
+    if invoice.bordereau and invoice.kind in (InvoiceKind.REDUCTION, InvoiceKind.CANCELLATION):
+        # numbered in its own series (services/invoices.py): say which bordereau it is
+        facts.append(_("Bordereau d'annulation/réduction n° %(n)s") % {"n": invoice.bordereau})
+    elif invoice.bordereau:
         facts.append(_("Bordereau n° %(n)s") % {"n": invoice.bordereau})
     facts.append(_("Émis le %(date)s") % {"date": _date(invoice.issued_on)})
     if identity.budget_label:
