@@ -1,11 +1,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from mutualis.billing.api import AllocationRunViewSet, InvoiceViewSet, TariffViewSet
 from mutualis.catalog.api import ServiceRequestViewSet, ServiceViewSet, SubscriptionViewSet
-from mutualis.core.api import TokenRateThrottle
+from mutualis.core.api_token import ObtainToken
 from mutualis.members.api import MembershipViewSet, MemberViewSet
 from mutualis.metering.api import UsageRecordViewSet
 from mutualis.purchasing.api import (
@@ -40,7 +39,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path(
         "v1/token/",
-        ObtainAuthToken.as_view(throttle_classes=[TokenRateThrottle]),
+        ObtainToken.as_view(),
         name="api_token",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

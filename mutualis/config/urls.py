@@ -54,4 +54,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "mutualis.core.views.page_not_found"
 handler500 = "mutualis.core.views.server_error"

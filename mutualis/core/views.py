@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from mutualis.core.access import authenticated, public
 from mutualis.core.roles import Capability, OperatorRole, has_capability
@@ -26,6 +27,13 @@ def home(request):
 def health(request):
     """Load-balancer probe: answers without a session or a database write."""
     return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request, exception):
+    """The French 404 page in the layout; under /api/, the API's JSON answer."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Introuvable, ou hors de vos collectivités.")}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):

@@ -63,3 +63,10 @@ def test_the_error_page_still_answers_when_the_layout_cannot_be_drawn(settings, 
     assert response.status_code == 500
     assert "Une erreur est survenue" in page and '<html lang="fr">' in page
     assert "css/mutualis.css" not in page
+
+
+def test_an_unknown_api_address_answers_json(client):
+    response = client.get("/api/v1/nexiste-pas/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "Introuvable" in response.json()["detail"]

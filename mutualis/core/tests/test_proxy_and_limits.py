@@ -75,7 +75,8 @@ def test_the_token_endpoint_locks_a_username_from_an_address(behind_proxy):
         attacker.post("/api/v1/token/", {"username": "integration", "password": "faux"})
     good = {"username": "integration", "password": "motdepasse-solide"}
     refused = attacker.post("/api/v1/token/", good)  # the right password, but locked out
-    assert refused.status_code == 400 and "token" not in refused.json()
+    assert refused.status_code == 429 and "token" not in refused.json()
+    assert "bloqué" in refused.json()["detail"]  # not « wrong password »
     other = APIClient(**through_proxy("198.51.100.7")).post("/api/v1/token/", good)
     assert other.status_code == 200 and other.json()["token"]
 
