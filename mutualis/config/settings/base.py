@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mutualis.billing",
     "mutualis.purchasing",
     "mutualis.staffing",
+    "mutualis.iot",
     "mutualis.imports",
     "mutualis.demo",
 ]
