@@ -6,6 +6,7 @@ not matter: a late uplink lands at its own time. Anything that cannot be stored 
 quarantine table with its reason; nothing here raises on a bad message.
 """
 
+import hashlib
 import json
 import logging
 import re
@@ -93,6 +94,9 @@ def ingest(messages: Iterable[Message]) -> IngestResult:
                 reason=reason,
                 detail=detail[:300],
                 body=message.body[:MAX_BODY].decode("utf-8", "replace"),
+                fingerprint=hashlib.sha256(
+                    f"{message.network}|{message.topic}|".encode() + message.body
+                ).hexdigest(),
             )
         )
 
@@ -145,7 +149,7 @@ def ingest(messages: Iterable[Message]) -> IngestResult:
     result.readings = len(readings)
     with transaction.atomic():
         Reading.objects.bulk_create(readings, batch_size=1000, ignore_conflicts=True)
-        QuarantinedMessage.objects.bulk_create(quarantine, batch_size=500)
+        QuarantinedMessage.objects.bulk_create(quarantine, batch_size=500, ignore_conflicts=True)
         for sensor_id, moment in last_seen.items():
             Sensor.objects.filter(pk=sensor_id).filter(
                 Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=moment)

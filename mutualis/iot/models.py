@@ -325,6 +325,8 @@ class QuarantinedMessage(models.Model):
     reason = models.CharField(_("raison"), max_length=20, choices=QuarantineReason.choices)
     detail = models.CharField(_("détail"), max_length=300, blank=True)
     body = models.TextField(_("message"), blank=True)
+    # The same message delivered again is set aside once: a digest of its topic and body.
+    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("message en quarantaine")

@@ -126,3 +126,10 @@ def test_gateways_are_seen_with_their_latest_signal(sensor):
     assert (gateway.last_seen_at.hour, gateway.last_rssi, gateway.last_snr) == (10, -80, 9.0)
     ingest([mqtt(tts_up())])  # a gateway not known yet is registered for the operator
     assert Gateway.objects.filter(eui="00800000a00009f1", owner=None).exists()
+
+
+def test_a_message_set_aside_twice_is_kept_once(sensor):
+    broken = Message(body=b"{broken", topic=f"application/x/device/{EUI}/event/up")
+    ingest([broken, broken])
+    ingest([broken])
+    assert QuarantinedMessage.objects.count() == 1
