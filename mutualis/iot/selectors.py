@@ -34,3 +34,7 @@ def latest_values(sensor: Sensor) -> list[tuple[Measure, Reading | None]]:
 
 def quarantine_counts() -> dict[str, int]:
     return dict(QuarantinedMessage.objects.values_list("reason").annotate(n=Count("pk")).order_by())
+
+
+def readings(*, user):
+    return Reading.objects.visible_to(user).select_related("measure").order_by("-time", "-pk")
