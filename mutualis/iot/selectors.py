@@ -2,7 +2,14 @@
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
-from mutualis.iot.models import Device, Measure, QuarantinedMessage, Reading, Sensor
+from mutualis.iot.models import (
+    Device,
+    Measure,
+    QuarantinedMessage,
+    QuarantineReason,
+    Reading,
+    Sensor,
+)
 
 
 def sensor_list(*, user, member=None, kind: str = "", commune=None):
@@ -32,8 +39,13 @@ def latest_values(sensor: Sensor) -> list[tuple[Measure, Reading | None]]:
     return latest
 
 
-def quarantine_counts() -> dict[str, int]:
-    return dict(QuarantinedMessage.objects.values_list("reason").annotate(n=Count("pk")).order_by())
+def quarantine_counts() -> list[tuple[str, int]]:
+    """The messages set aside, by reason (its French label), most frequent first."""
+    counts = QuarantinedMessage.objects.values_list("reason").annotate(n=Count("pk")).order_by()
+    labels = dict(QuarantineReason.choices)
+    return sorted(
+        ((str(labels.get(reason, reason)), n) for reason, n in counts), key=lambda c: -c[1]
+    )
 
 
 def readings(*, user):

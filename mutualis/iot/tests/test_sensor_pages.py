@@ -136,3 +136,11 @@ def test_read_only_staff_see_but_do_not_write(reader, member):
     assert client.get(f"/operateur/capteurs/{sensor.pk}/").status_code == 200
     assert client.get(f"/operateur/capteurs/{sensor.pk}/modifier/").status_code == 403
     assert client.post(f"/operateur/capteurs/{sensor.pk}/intervention/").status_code == 403
+
+
+def test_the_list_counts_the_messages_set_aside(reader):
+    ingest([Message(body=b"{", topic="application/x/device/0004a30b001c0530/event/up")])
+    ingest([Message(*reversed(chirpstack_up("ffffffffffffffff")))])
+    ingest([Message(*reversed(chirpstack_up("fffffffffffffffe")))])
+    page = client_for(reader).get("/operateur/capteurs/").content.decode()
+    assert "appareil inconnu : 2 ; message illisible : 1." in page

@@ -6,6 +6,7 @@ broker never mix in. The worker runs as its own process, on a database file of i
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -76,13 +77,13 @@ class Run:
             return topic.replace("17c82e96-be03-4f38-aef3-f83d48582d97", self.app)
         return topic.replace("eau@syndicat", self.tts_app)
 
-    def start(self) -> subprocess.Popen:
+    def start(self, client_id: str = "") -> subprocess.Popen:
         worker = subprocess.Popen(
             [
                 sys.executable,
                 str(ROOT / "manage.py"),
                 "iot_ingest",
-                f"--client-id={self.client_id}",
+                f"--client-id={client_id or self.client_id}",
                 f"--group={self.group}",
                 f"--topic=application/{self.app}/device/+/event/up",
                 f"--topic=v3/{self.tts_app}/devices/+/up",
@@ -130,19 +131,23 @@ class Run:
                 return
             time.sleep(0.1)
 
-    def stop(self, worker) -> None:
+    def stop(self, worker) -> str:
+        """Stops the worker as systemd does (SIGTERM); its last line gives its totals."""
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(20) == 0
+        last = worker.stdout.read().strip().splitlines()[-1]
         worker.stdout.close()
+        return last
 
-    def forget(self) -> None:
-        """Ends the worker's persistent session on the broker (tests only)."""
-        client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id, clean_session=True
-        )
-        client.connect("127.0.0.1", 1883)
-        client.loop(0.2)
-        client.disconnect()
+    def forget(self, *client_ids: str) -> None:
+        """Ends the workers' persistent sessions on the broker (tests only)."""
+        for client_id in client_ids or (self.client_id,):
+            client = mqtt.Client(
+                mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True
+            )
+            client.connect("127.0.0.1", 1883)
+            client.loop(0.2)
+            client.disconnect()
 
     def kill(self, worker) -> None:
         worker.kill()  # SIGKILL: no goodbye, the batches in flight never acknowledged
@@ -194,3 +199,15 @@ def test_a_worker_killed_mid_stream_loses_nothing_and_stores_nothing_twice(run):
     assert run.readings() == 800
     assert run.quarantined() == {"malformed": 1, "unknown_device": 1}
     print(json.dumps({"stored_when_killed": stored_when_killed}))
+
+
+def test_two_workers_share_the_stream_each_message_once(run):
+    first, second = f"{run.client_id}-a", f"{run.client_id}-b"
+    workers = [run.start(first), run.start(second)]
+    run.publish(list(uplinks(0, 200)))
+    run.wait_for(readings=400, quarantined=0)
+    totals = [run.stop(worker) for worker in workers]
+    run.forget(first, second)
+    assert run.readings() == 400
+    shares = [int(re.match(r"stopped: (\d+) uplinks", line).group(1)) for line in totals]
+    assert sum(shares) == 200 and min(shares) > 0, totals
