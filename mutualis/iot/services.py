@@ -63,12 +63,22 @@ def _eui_taken(dev_eui: str, *, except_pk: int | None = None) -> None:
 
 
 def _set_measures(sensor: Sensor, quantities) -> bool:
-    """The sensor measures these quantities; a measure dropped keeps its readings only if it
-    has none (else it stays). True when something changed."""
+    """The sensor measures these quantities. A measure with readings is never dropped (its
+    series would go with it): asking for it is refused. True when something changed."""
     wanted = set(quantities)
     current = set(sensor.measures.values_list("quantity", flat=True))
+    dropped = sensor.measures.filter(quantity__in=current - wanted)
+    kept = [m for m in dropped if m.readings.exists()]
+    if kept:
+        raise ValidationError(
+            {
+                "quantities": _(
+                    "%(names)s : des valeurs sont déjà enregistrées, la grandeur reste mesurée."
+                )
+                % {"names": ", ".join(str(m.get_quantity_display()) for m in kept)}
+            }
+        )
     Measure.objects.bulk_create([Measure(sensor=sensor, quantity=q) for q in wanted - current])
-    dropped = sensor.measures.filter(quantity__in=current - wanted, readings__isnull=True)
     removed = dropped.count()
     dropped.delete()
     return bool(wanted - current) or bool(removed)

@@ -8,7 +8,7 @@ from django.test import Client
 
 from mutualis.iot.ingestion import Message, ingest
 from mutualis.iot.models import Decoder, DeviceModel, Sensor, SensorKind
-from mutualis.iot.tests.factories import make_sensor
+from mutualis.iot.tests.factories import ReadingFactory, make_sensor
 from mutualis.iot.tests.messages import chirpstack_up
 from mutualis.members.tests.factories import MemberFactory
 
@@ -144,3 +144,42 @@ def test_the_list_counts_the_messages_set_aside(reader):
     ingest([Message(*reversed(chirpstack_up("fffffffffffffffe")))])
     page = client_for(reader).get("/operateur/capteurs/").content.decode()
     assert "appareil inconnu : 2 ; message illisible : 1." in page
+
+
+def test_a_measure_with_readings_cannot_be_dropped(manager, member):
+    sensor = make_sensor(member, quantities=["temperature", "humidity"])
+    ReadingFactory(sensor=sensor, measure=sensor.measures.get(quantity="humidity"))
+    url = f"/operateur/capteurs/{sensor.pk}/modifier/"
+    body = {
+        "member": member.pk,
+        "name": sensor.name,
+        "kind": sensor.kind,
+        "quantities": ["temperature"],
+        "reporting_minutes": "60",
+        "active": "on",
+    }
+    refused = client_for(manager).post(url, body)
+    assert refused.status_code == 200
+    assert "la grandeur reste mesurée" in refused.content.decode()
+    assert sensor.measures.count() == 2
+    client_for(manager).post(url, body | {"quantities": ["temperature", "humidity", "co2"]})
+    assert sensor.measures.count() == 3
+
+
+def test_the_list_runs_the_same_queries_for_2_or_12_sensors(reader, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(reader)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/operateur/capteurs/").status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        make_sensor(member)
+    few = queries()
+    for _ in range(10):
+        make_sensor(MemberFactory())
+    assert queries() == few
