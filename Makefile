@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= mutualis.config.settings.dev
 
-.PHONY: help demo test fuzz bench lint format install chromium messages clean
+.PHONY: help demo test fuzz bench lint format install chromium mosquitto messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ install: $(STAMP) ## Create the virtualenv and install Mutualis with its dev too
 chromium: ## Install Debian's Chromium for the accessibility tests (when root and missing)
 	@bash scripts/ensure-chromium
 
+mosquitto: ## Start the MQTT broker of the ingestion tests (installs Debian's mosquitto when root and missing)
+	@bash scripts/ensure-mosquitto
+
 demo: export DJANGO_SETTINGS_MODULE = mutualis.config.settings.demo
 demo: install ## Install, load the demo operator (Gironde) and serve it (DEBUG off) on http://$(HOST):$(PORT)
 	$(BIN)/python manage.py migrate --noinput
@@ -32,7 +35,7 @@ demo: install ## Install, load the demo operator (Gironde) and serve it (DEBUG o
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
-test: install chromium ## Run the whole test suite (SQLite, then PostgreSQL when reachable)
+test: install chromium mosquitto ## Run the whole test suite (SQLite, then PostgreSQL when reachable)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

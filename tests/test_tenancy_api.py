@@ -42,6 +42,7 @@ API_WRITES: dict[tuple[str, str], Expect] = {
     ("/api/v1/staffing/work-log/", "POST"): Expect(C.LOG_WORK),
     ("/api/v1/staffing/work-log/{id}/acknowledge/", "POST"): agents_and(None),
     ("/api/v1/staffing/work-log/{id}/contest/", "POST"): agents_and(None),
+    ("/api/v1/iot/sensors/", "POST"): Expect(C.MANAGE_IOT),
 }
 
 # Changes to the representation of member A's object that make a valid body for a write.
@@ -61,6 +62,7 @@ BODY_CHANGES = {
         "quantity": "42",
     },
     "/api/v1/staffing/work-log/{id}/contest/": lambda w: {"reason": "Personne n'est venu."},
+    "/api/v1/iot/sensors/": lambda w: {"dev_eui": "a840410000fffff1", "name": "Stade, vestiaires"},
 }
 # With those bodies, an allowed visitor's write goes through: a refusal of the same body
 # proves the rights, not a malformed request.
@@ -75,6 +77,7 @@ WRITES_SOMETHING = {
     ("/api/v1/usage/", "POST"),
     ("/api/v1/staffing/work-log/{id}/acknowledge/", "POST"),
     ("/api/v1/staffing/work-log/{id}/contest/", "POST"),
+    ("/api/v1/iot/sensors/", "POST"),
 }
 
 OPERATIONS = schema_operations()

@@ -84,6 +84,9 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/informaticiens/absences/nouvelle/": Expect(C.MANAGE_STAFFING),
     "operateur/informaticiens/journal/saisir/": Expect(C.LOG_WORK),
     "operateur/informaticiens/consommations/": Expect(C.MANAGE_BILLING),
+    "operateur/capteurs/nouveau/": Expect(C.MANAGE_IOT),
+    "operateur/capteurs/<int:pk>/modifier/": Expect(C.MANAGE_IOT),
+    "operateur/capteurs/<int:pk>/intervention/": Expect(C.MANAGE_IOT),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -120,6 +123,11 @@ PAGE_BODIES = {
         "last_name": "Martin",
         "email": "lea.martin@mairie.example.fr",
     },
+    "operateur/capteurs/<int:pk>/intervention/": lambda w: {
+        "kind": "battery",
+        "date": "2026-11-20",
+        "note": "Pile remplacée",
+    },
     "operateur/achats/<int:pk>/commandes/": lambda w: {
         "member": w.a.pk,
         "lot": _lot(w).pk,
@@ -138,6 +146,7 @@ WRITES_SOMETHING = {
     "operateur/membres/<int:pk>/agents/",
     "operateur/acces/<int:pk>/retrait/",
     "operateur/achats/<int:pk>/commandes/",
+    "operateur/capteurs/<int:pk>/intervention/",
 }
 
 

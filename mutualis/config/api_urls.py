@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from mutualis.billing.api import AllocationRunViewSet, InvoiceViewSet, TariffViewSet
 from mutualis.catalog.api import ServiceRequestViewSet, ServiceViewSet, SubscriptionViewSet
 from mutualis.core.api_token import ObtainToken
+from mutualis.iot.api import GatewayViewSet, ReadingViewSet, SensorViewSet
 from mutualis.members.api import MembershipViewSet, MemberViewSet
 from mutualis.metering.api import UsageRecordViewSet
 from mutualis.purchasing.api import (
@@ -34,6 +35,9 @@ router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("staffing/agreements", StaffingAgreementViewSet, basename="staffingagreement")
 router.register("staffing/planned-days", PlannedDayViewSet, basename="plannedday")
 router.register("staffing/work-log", WorkLogEntryViewSet, basename="worklogentry")
+router.register("iot/gateways", GatewayViewSet, basename="iot-gateway")
+router.register("iot/sensors", SensorViewSet, basename="iot-sensor")
+router.register("iot/readings", ReadingViewSet, basename="iot-reading")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -67,3 +67,20 @@ def env_networks(name: str) -> list:
         return [ipaddress.ip_network(v, strict=False) for v in env_list(name, [])]
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
+def env_webhooks(name: str) -> dict[str, tuple[str, str]]:
+    """Network servers posting uplinks by HTTP: `name=kind:token` pairs separated by commas
+    (kind: chirpstack or tts; a token of 24 characters at least)."""
+    webhooks = {}
+    for item in env_list(name, []):
+        server, _, rest = item.partition("=")
+        kind, _, token = rest.partition(":")
+        server, kind, token = server.strip(), kind.strip().lower(), token.strip()
+        if not server or kind not in ("chirpstack", "tts") or len(token) < 24:
+            raise ImproperlyConfigured(
+                f"{name}: {server or item!r} must read name=chirpstack:token or name=tts:token, "
+                "with a token of 24 characters at least."
+            )
+        webhooks[server] = (kind, token)
+    return webhooks

@@ -46,6 +46,8 @@ urlpatterns = [
     path("operateur/consommations/", include("mutualis.metering.urls")),
     path("operateur/achats/", include("mutualis.purchasing.urls")),
     path("operateur/informaticiens/", include("mutualis.staffing.urls")),
+    path("operateur/capteurs/", include("mutualis.iot.urls")),
+    path("iot/", include("mutualis.iot.webhook_urls")),
     path("mon-espace/", include("mutualis.catalog.portal_urls")),
     path("mon-espace/", include("mutualis.billing.portal_urls")),
     path("mon-espace/", include("mutualis.purchasing.portal_urls")),

@@ -16,6 +16,7 @@ def _operator_sections() -> list[tuple[str, str, tuple[str, ...]]]:
         (_("Facturation"), reverse("billing:index"), ("/operateur/consommations/",)),
         (_("Achats groupés"), reverse("purchasing:index"), ()),
         (_("Informaticiens"), reverse("staffing:index"), ()),
+        (_("Capteurs"), reverse("iot:sensor_list"), ()),
         (_("Imports et exports"), reverse("imports:job_list"), ()),
     ]
 

@@ -25,6 +25,7 @@ class Capability(StrEnum):
     MANAGE_PURCHASING = "manage_purchasing"  # campaigns, lots, offers, award, needs, orders
     MANAGE_STAFFING = "manage_staffing"  # agreements, planning, absences; log anyone's days
     LOG_WORK = "log_work"  # log days in the work log (a technician: only their own)
+    MANAGE_IOT = "manage_iot"  # gateways, sensors, their maintenance and import
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -39,6 +40,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_PURCHASING,
             Capability.MANAGE_STAFFING,
             Capability.LOG_WORK,
+            Capability.MANAGE_IOT,
         }
     ),
     OperatorRole.ACCOUNTANT: frozenset(

@@ -11,13 +11,17 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from mutualis.catalog.models import Subscription
+from mutualis.core.numbers import without_trailing_zeros
 from mutualis.imports.importers import get_importer
 from mutualis.imports.importers.base import member_code
 from mutualis.imports.importers.establishments import parent_code
 from mutualis.imports.importers.members import TERRITORIAL_KINDS
+from mutualis.imports.importers.sensors import LIST_SEPARATOR as QUANTITY_SEPARATOR
+from mutualis.imports.importers.sensors import flag_text
 from mutualis.imports.importers.subscriptions import LIST_SEPARATOR
 from mutualis.imports.importers.usage import period_text
 from mutualis.imports.models import ImportKind
+from mutualis.iot.models import Device, Measure
 from mutualis.members.models import Member, MemberKind, Membership
 from mutualis.metering.models import UsageRecord
 
@@ -107,6 +111,44 @@ def _usage() -> list[list[Any]]:
     ]
 
 
+def _sensors() -> list[list[Any]]:
+    devices = (
+        Device.objects.filter(removed_on__isnull=True)
+        .select_related("sensor__member", "sensor__commune")
+        .prefetch_related(
+            Prefetch("sensor__measures", queryset=Measure.objects.order_by("quantity"))
+        )
+        .order_by("sensor__member__name", "sensor__name", "dev_eui")
+    )
+
+    def number(value):
+        return None if value is None else without_trailing_zeros(value)
+
+    rows = []
+    for device in devices:
+        sensor = device.sensor
+        rows.append(
+            [
+                device.dev_eui,
+                member_code(sensor.member),
+                sensor.name,
+                sensor.kind,
+                QUANTITY_SEPARATOR.join(m.quantity for m in sensor.measures.all()),
+                device.make,
+                device.model,
+                device.generation,
+                sensor.commune.insee_code if sensor.commune else "",
+                number(sensor.latitude),
+                number(sensor.longitude),
+                sensor.installed_on,
+                sensor.reporting_minutes,
+                flag_text(sensor.open_data),
+                flag_text(sensor.active),
+            ]
+        )
+    return rows
+
+
 @dataclass(frozen=True)
 class Export:
     kind: str
@@ -133,5 +175,6 @@ EXPORTS: dict[str, Export] = {
         Export(ImportKind.MEMBERSHIPS, "adhesions", _memberships),
         Export(ImportKind.SUBSCRIPTIONS, "souscriptions", _subscriptions),
         Export(ImportKind.USAGE, "consommations", _usage),
+        Export(ImportKind.SENSORS, "capteurs", _sensors),
     )
 }

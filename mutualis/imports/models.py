@@ -15,6 +15,7 @@ class ImportKind(models.TextChoices):
     SUBSCRIPTIONS = "subscriptions", _("Souscriptions aux services")
     USAGE = "usage", _("Consommations (relevés)")
     NEEDS = "needs", _("Besoins d'une campagne d'achats groupés")
+    SENSORS = "sensors", _("Capteurs")
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -14,6 +14,7 @@ from mutualis.config.env import (
     env_list,
     env_networks,
     env_str,
+    env_webhooks,
 )
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "mutualis.billing",
     "mutualis.purchasing",
     "mutualis.staffing",
+    "mutualis.iot",
     "mutualis.imports",
     "mutualis.demo",
 ]
@@ -232,6 +234,18 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 300_000)
 IMPORT_MAX_COLUMNS = 100
 IMPORT_MAX_CELL_LENGTH = 2_000
 IMPORT_MAX_XLSX_EXPANDED_MB = env_int("IMPORT_MAX_XLSX_EXPANDED_MB", 200)
+
+# The territorial data platform: the MQTT broker the ingestion workers read
+# (`mutualis iot ingest`), and the network servers allowed to post uplinks by HTTP, as
+# `name=kind:token` pairs (kind: chirpstack or tts), e.g. `sdn=chirpstack:long-random-token`.
+IOT_MQTT_HOST = env_str("IOT_MQTT_HOST", "127.0.0.1")
+IOT_MQTT_PORT = env_int("IOT_MQTT_PORT", 1883)
+IOT_MQTT_USERNAME = env_str("IOT_MQTT_USERNAME", "")
+IOT_MQTT_PASSWORD = env_str("IOT_MQTT_PASSWORD", "")
+IOT_MQTT_TLS = env_bool("IOT_MQTT_TLS", False)
+IOT_MQTT_CLIENT_ID = env_str("IOT_MQTT_CLIENT_ID", "")
+IOT_MQTT_GROUP = env_str("IOT_MQTT_GROUP", "mutualis")
+IOT_WEBHOOKS = env_webhooks("IOT_WEBHOOKS")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from mutualis.imports.importers.establishments import EstablishmentsImporter
 from mutualis.imports.importers.members import MembersImporter
 from mutualis.imports.importers.memberships import MembershipsImporter
 from mutualis.imports.importers.needs import NeedsImporter
+from mutualis.imports.importers.sensors import SensorsImporter
 from mutualis.imports.importers.subscriptions import SubscriptionsImporter
 from mutualis.imports.importers.usage import UsageImporter
 
@@ -17,6 +18,7 @@ IMPORTERS: dict[str, type[Importer]] = {
         SubscriptionsImporter,
         UsageImporter,
         NeedsImporter,
+        SensorsImporter,
     )
 }
 

@@ -17,6 +17,7 @@ from mutualis.imports.tests.factories import (
     ServiceFactory,
     SubscriptionFactory,
 )
+from mutualis.iot.tests.factories import make_sensor
 from mutualis.members.models import Agreement
 from mutualis.metering.models import UsageRecord
 
@@ -43,6 +44,7 @@ def add_rows(n: int) -> None:
         UsageRecord.objects.create(
             member=epci, service=service, period="month", year=2026, month=1, quantity=3
         )
+        make_sensor(commune)
 
 
 def queries_of(kind: str) -> tuple[int, int]:

@@ -1,0 +1,1 @@
+"""Pure ingestion: what network servers send, read without Django (typed, tested alone)."""
