@@ -1,4 +1,4 @@
-"""Gunicorn settings for production (``make serve``): ``gunicorn -c python:mutualis.config.gunicorn``.
+"""Gunicorn settings for production (`make serve`): `-c python:mutualis.config.gunicorn`.
 
 Workers: ``WEB_CONCURRENCY`` if set, else 2 × cores + 1 (gunicorn's advice for sync workers:
 while one worker waits on the database another computes). Sync workers suit pages rendered
