@@ -89,6 +89,7 @@ def prepare(env: dict[str, str]) -> None:
 
 
 def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    (VAR / "access.log").unlink(missing_ok=True)  # this run's requests only
     log = (VAR / "gunicorn.log").open("wb")
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "mutualis.config.wsgi", "-c", "python:mutualis.config.gunicorn"],
