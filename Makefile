@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make serve: production settings unless DJANGO_SETTINGS_MODULE comes from the environment.
+SERVE_SETTINGS := $(if $(filter environment command line,$(origin DJANGO_SETTINGS_MODULE)),$(DJANGO_SETTINGS_MODULE),mutualis.config.settings.base)
 export DJANGO_SETTINGS_MODULE ?= mutualis.config.settings.dev
 
-.PHONY: help demo test fuzz bench lint format install chromium mosquitto messages clean
+.PHONY: help demo serve test fuzz bench lint format install chromium mosquitto messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +36,11 @@ demo: install ## Install, load the demo operator (Gironde) and serve it (DEBUG o
 	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+serve: export DJANGO_SETTINGS_MODULE = $(SERVE_SETTINGS)
+serve: install ## Production server: collectstatic, then gunicorn on $(HOST):$(PORT) (WEB_CONCURRENCY workers, default 2×cores+1)
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	BIND=$(HOST):$(PORT) $(BIN)/gunicorn mutualis.config.wsgi -c python:mutualis.config.gunicorn
 
 test: install chromium mosquitto ## Run the whole test suite (SQLite, then PostgreSQL when reachable)
 	$(BIN)/ruff check .

@@ -77,7 +77,12 @@ class UsageRecord(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="usage_quantity_positive"),
         ]
-        indexes = [models.Index(fields=["service", "year"])]
+        indexes = [
+            models.Index(fields=["service", "year"]),
+            # The API lists the newest readings first (api.py: -year, -month, pk): an index in
+            # that order lets the database read the first page without sorting the table.
+            models.Index(fields=["-year", "-month", "id"], name="usage_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} — {self.service} — {self.period_label}"
