@@ -61,3 +61,11 @@ def test_the_csv_export_follows_french_spreadsheet_conventions(client, accountan
     assert "," in euros and "." not in euros  # « 360,00 », a number for a French spreadsheet
     assert int(first[header.index("montant_centimes")]) == int(euros.replace(",", ""))
     assert first[header.index("emis_le")] == "16/11/2026"
+
+
+def test_the_list_filtered_by_year_exports_that_year_only(client, accountant, issued):
+    client.force_login(accountant)
+    page = client.get("/operateur/facturation/titres/?year=2025").content.decode()
+    assert "export.csv?year=2025" in page
+    text = client.get("/operateur/facturation/titres/export.csv?year=2025").content
+    assert len(text.decode("utf-8-sig").strip().splitlines()) == 1  # the header: no 2025 titre

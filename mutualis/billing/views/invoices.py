@@ -36,7 +36,7 @@ def invoice_list(request):
             "page": page,
             "form": InvoiceFilterForm(request.GET or None),
             "totals": selectors.invoice_totals(invoice_qs),
-            "query": f"annee={filters['year']}" if filters.get("year") else "",
+            "query": f"year={filters['year']}" if filters.get("year") else "",
             "year": filters.get("year") or "",
             "can_manage": has_capability(request.user, Capability.MANAGE_BILLING),
         },
@@ -156,6 +156,6 @@ def receivables(request):
         {
             "page": page,
             "form": InvoiceFilterForm(request.GET or None),
-            "query": f"annee={filters['year']}" if filters.get("year") else "",
+            "query": f"year={filters['year']}" if filters.get("year") else "",
         },
     )
