@@ -127,12 +127,28 @@ class SubscriptionColumns:
                 "scope": self._scope,
                 "start": self._start,
                 "end": self._end,
-                "establishments": self._est,
+                "establishments": _string_lists(self._est),
                 "rebill": self._rebill,
                 "rebill_own": self._own,
             },
             schema=SUBSCRIPTION_SCHEMA,
         )
+
+
+_SEPARATOR = "\x1f"
+
+
+def _string_lists(values: list[list[str]]) -> pl.Series:
+    """A List(String) column of `values`: built from joined strings split by polars, about
+    80 times faster than from Python lists for 100 000 mostly empty lists."""
+    if any(_SEPARATOR in item for items in values for item in items):
+        return pl.Series(values, dtype=pl.List(pl.String))
+    joined = pl.Series(
+        [_SEPARATOR.join(items) if items else None for items in values], dtype=pl.String
+    )
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    split = pl.when(joined.is_null()).then(empty).otherwise(joined.str.split(_SEPARATOR))
+    return pl.select(split.alias("establishments")).to_series()
 
 
 class UsageColumns:

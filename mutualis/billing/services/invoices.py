@@ -80,6 +80,16 @@ def payer_identity(member: Member) -> dict:
     }
 
 
+def _db_values(values: dict) -> dict:
+    """`values` (field name → value, foreign keys as ids) as the database takes them."""
+    connection = transaction.get_connection()
+    return {
+        name: Invoice._meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in values.items()
+    }
+
+
+PAYER_FIELDS = ("member", "number", "total_cents", "payer_name", "payer_siren", "payer_address")
 INVOICE_LINE_FIELDS = ("invoice", "service", "member", "label", "quantity", "amount_cents")
 
 
@@ -152,29 +162,53 @@ def invoices_issue(
     }
     if not totals:
         return []
-    payers = Member.objects.filter(pk__in=totals).order_by("name", "pk")
+    payers = (
+        Member.objects.filter(pk__in=totals)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "siren", "address")
+    )
     series = SERIES_BY_KIND[InvoiceKind.INVOICE]
     year = exercise or run.year
     first = reserve_numbers(year=year, series=series, count=len(totals))
     if bordereau is None:
         bordereau = reserve_numbers(year=year, series=BORDEREAU_SERIES)
-    invoices = [
-        Invoice(
-            run=run,
-            kind=InvoiceKind.INVOICE,
-            year=year,
-            series=series,
-            number=first + index,
-            bordereau=bordereau,
-            issued_on=issued_on,
-            due_on=due_on or issued_on + dt.timedelta(days=PAYMENT_DAYS),
-            total_cents=totals[payer.pk],
-            issued_by=issued_by,
-            **payer_identity(payer),
-        )
-        for index, payer in enumerate(payers)
-    ]
-    Invoice.objects.bulk_create(invoices)
+    now = timezone.now()
+    constant = _db_values(
+        {
+            "created_at": now,
+            "updated_at": now,
+            "run": run.pk,
+            "kind": InvoiceKind.INVOICE.value,
+            "year": year,
+            "series": series,
+            "bordereau": bordereau,
+            "issued_on": issued_on,
+            "due_on": due_on or issued_on + dt.timedelta(days=PAYMENT_DAYS),
+            "reason": "",
+            "issued_by": issued_by.pk if issued_by is not None else None,
+        }
+    )
+    insert_rows(
+        Invoice,
+        (
+            *constant,
+            "member",
+            "number",
+            "total_cents",
+            "payer_name",
+            "payer_siren",
+            "payer_address",
+        ),
+        (
+            (*constant.values(), pk, first + index, totals[pk], name, siren, address)
+            for index, (pk, name, siren, address) in enumerate(payers)
+        ),
+    )
+    invoices = list(
+        Invoice.objects.filter(
+            year=year, series=series, number__gte=first, number__lt=first + len(totals)
+        ).order_by("number")
+    )
     by_payer = {invoice.member_id: invoice.pk for invoice in invoices}
     _issue_lines(lines, by_payer)
     return invoices

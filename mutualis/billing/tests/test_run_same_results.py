@@ -20,6 +20,7 @@ from mutualis.catalog.models import Subscription, SubscriptionScope, Unit, Usage
 from mutualis.catalog.services import subscription_create
 from mutualis.catalog.tests.factories import ServiceFactory
 from mutualis.engine import Inputs, UsageColumns, allocate_many
+from mutualis.members.models import Member
 from mutualis.members.tests.factories import EpciMemberFactory, EstablishmentFactory
 from mutualis.metering.models import PERIOD_MONTHS, UsageRecord
 
@@ -123,6 +124,16 @@ def assert_same_results(run):
     assert {i.member_id: i.total_cents for i in invoices} == {
         payer: cents for payer, cents in owed.items() if cents > 0
     }
+    # Numbered in the order of the payers' names, each with the payer's identity of the day.
+    payers = Member.objects.filter(pk__in=[i.member_id for i in invoices]).order_by("name", "pk")
+    first = invoices[0].number
+    assert [
+        (i.member_id, i.number, i.payer_name, i.payer_siren, i.payer_address) for i in invoices
+    ] == [(m.pk, first + n, m.name, m.siren, m.address) for n, m in enumerate(payers)]
+    assert {(i.kind, i.year, i.series, i.bordereau, i.due_on, i.reason) for i in invoices} == {
+        ("invoice", 2026, "T", invoices[0].bordereau, dt.date(2026, 12, 16), "")
+    }
+    assert all(i.created_at and i.issued_by_id is None for i in invoices)
     stored_lines = list(
         InvoiceLine.objects.filter(invoice__run=run)
         .order_by("pk")
