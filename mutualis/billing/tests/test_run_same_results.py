@@ -19,7 +19,9 @@ from mutualis.billing.tests.conftest import computed_run, make_communes
 from mutualis.catalog.models import Subscription, SubscriptionScope, Unit, UsageKind
 from mutualis.catalog.services import subscription_create
 from mutualis.catalog.tests.factories import ServiceFactory
-from mutualis.engine import Inputs, UsageColumns, allocate_many
+from mutualis.engine import ChargeRule, Inputs, UsageColumns, allocate_many, explain
+from mutualis.engine.frames import charges
+from mutualis.engine.money import format_eur
 from mutualis.members.models import Member
 from mutualis.members.tests.factories import EpciMemberFactory, EstablishmentFactory
 from mutualis.metering.models import PERIOD_MONTHS, UsageRecord
@@ -52,6 +54,21 @@ def reference_usage(year, service_ids):
     return usage.frame()
 
 
+def reference_explanations(result):
+    """The former explanations: every line explained on its own, from its whole row."""
+    out = []
+    for i, row in enumerate(result.lines.to_dicts()):
+        if row["rule"] == ChargeRule.CONTRIBUTION:
+            out.append(f"contribution fixe « {row['detail']} » = {format_eur(row['amount_cents'])}")
+        elif row["rule"] == ChargeRule.REBILLING:
+            out.append(explain._rebill(row))
+        elif row["rule"] == ChargeRule.SHARING:
+            out.append(explain._share(result.tariff, result, row, int(result.keys[i])))
+        else:
+            out.append(explain._priced(result.tariff, row))
+    return out
+
+
 def reference_lines(run):
     """The former lines: the engine's `Charge` records, one by one."""
     adopted = list(Tariff.objects.adopted().filter(year=run.year).order_by("pk"))
@@ -73,7 +90,7 @@ def reference_lines(run):
             charge.explanation,
         )
         for tariff, result in zip(adopted, results, strict=True)
-        for charge in result.charges()
+        for charge in charges(result.lines, reference_explanations(result))
     ]
 
 
