@@ -90,7 +90,8 @@ amount = {price}
 
 def build_operator() -> None:
     """PAYERS communes, SERVICES services with an adopted tariff, every commune subscribing to
-    every service with one reading each (in bulk, outside the measured phases)."""
+    every service with one reading each, of up to 40 000 distinct quantities (so that the lines
+    of a unit price are explained one by one), in bulk, outside the measured phases."""
     members = Member.objects.bulk_create(
         Member(kind="commune", name=f"Commune {i:05d}", population=100 + (i * 37) % 20000)
         for i in range(PAYERS)
@@ -134,7 +135,7 @@ def build_operator() -> None:
                 period="month",
                 year=YEAR,
                 month=1 + (i % 12),
-                quantity=Decimal(1 + (i * 7 + s) % 300) / 4,
+                quantity=Decimal(1 + (i * 7919 + s * 104729) % 40000) / 4,
             )
             for s, service in enumerate(services)
             for i, m in enumerate(members)
