@@ -14,9 +14,11 @@ Public entry points:
 
 from mutualis.engine.allocate import AllocationResult, Inputs, allocate, allocate_many
 from mutualis.engine.frames import (
+    ChargeColumns,
     MemberColumns,
     SubscriptionColumns,
     UsageColumns,
+    charge_columns,
     member_details,
     quantity_of,
 )
@@ -35,6 +37,7 @@ from mutualis.engine.tariff import Tariff, TariffError, load_tariff, parse_tarif
 __all__ = [
     "AllocationResult",
     "Charge",
+    "ChargeColumns",
     "ChargeRule",
     "Inputs",
     "Member",
@@ -50,6 +53,7 @@ __all__ = [
     "UsageRecord",
     "allocate",
     "allocate_many",
+    "charge_columns",
     "load_tariff",
     "member_details",
     "parse_tariff",

@@ -17,7 +17,7 @@ import polars as pl
 
 from mutualis.engine.charges import LIMIT_NAMES, caps, priced_amounts, share_cost
 from mutualis.engine.consumers import Consumers, coverage, days_in_year, own_consumers
-from mutualis.engine.frames import charges
+from mutualis.engine.frames import ChargeColumns, charge_columns, charges
 from mutualis.engine.inputs import Inputs
 from mutualis.engine.model import Charge, ChargeRule, InputError, Member, Subscription, UsageRecord
 from mutualis.engine.money import AnyIntArray, IntArray, format_scaled
@@ -83,6 +83,10 @@ class AllocationResult:
     def charges(self, explain: bool = True) -> Iterator[Charge]:
         """The lines as typed :class:`Charge` records (Decimal quantities, integer cents)."""
         return charges(self.lines, self.explanations() if explain else None)
+
+    def charge_columns(self, explain: bool = True) -> ChargeColumns:
+        """The lines column by column (:class:`ChargeColumns`), for many lines at once."""
+        return charge_columns(self.lines, self.explanations() if explain else None)
 
     @property
     def is_sharing(self) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+
 from mutualis.engine.model import KIND_LABELS, ChargeRule
 from mutualis.engine.money import COEF_SCALE, format_coef, format_eur, format_scaled
 from mutualis.engine.rules import explain_exemption
@@ -24,21 +26,48 @@ REBILL_LABELS = {
 }
 
 
+# Who a line is for never enters its explanation: lines alike in everything else share one
+# text, written once (the rows handed to the explainers do not hold these columns at all).
+NOT_EXPLAINED = ("service", "year", "member_id", "member_name", "payer_id", "population")
+_KEY = "__key"
+
+
 def explain(result: AllocationResult) -> list[str]:
-    tariff = result.tariff
-    rows = result.lines.to_dicts()
-    out = []
-    for i, row in enumerate(rows):
-        if row["rule"] == ChargeRule.CONTRIBUTION:
-            out.append(f"contribution fixe « {row['detail']} » = {format_eur(row['amount_cents'])}")
-        elif row["rule"] == ChargeRule.REBILLING:
-            out.append(_rebill(row))
-        elif row["rule"] == ChargeRule.SHARING:
-            assert result.keys is not None
-            out.append(_share(tariff, result, row, int(result.keys[i])))
-        else:
-            out.append(_priced(tariff, row))
+    """One text per line, in order; each distinct explained row is explained once."""
+    frame = result.lines
+    if result.keys is not None:  # cost sharing: the key of each consumer line (the first ones)
+        keys = ["0"] * frame.height
+        keys[: len(result.keys)] = [str(int(key)) for key in result.keys]
+        frame = frame.with_columns(pl.Series(_KEY, keys, dtype=pl.String))
+    columns = [name for name in frame.columns if name not in NOT_EXPLAINED]
+    if not columns or frame.height == 0:
+        return [_explain_row(result, row) for row in frame.select(columns).to_dicts()]
+    groups = (
+        frame.select(columns)
+        .with_row_index("__row")
+        .group_by(columns, maintain_order=True)
+        .agg(pl.col("__row"))
+    )
+    out = [""] * frame.height
+    for row, positions in zip(
+        groups.drop("__row").to_dicts(), groups["__row"].to_list(), strict=True
+    ):
+        text = _explain_row(result, row)
+        for position in positions:
+            out[position] = text
     return out
+
+
+def _explain_row(result: AllocationResult, row: dict[str, Any]) -> str:
+    tariff = result.tariff
+    if row["rule"] == ChargeRule.CONTRIBUTION:
+        return f"contribution fixe « {row['detail']} » = {format_eur(row['amount_cents'])}"
+    if row["rule"] == ChargeRule.REBILLING:
+        return _rebill(row)
+    if row["rule"] == ChargeRule.SHARING:
+        assert result.keys is not None
+        return _share(tariff, result, row, int(row[_KEY]))
+    return _priced(tariff, row)
 
 
 def _modifiers(tariff: Tariff, row: dict[str, Any], parts: list[str]) -> None:

@@ -19,6 +19,7 @@ and tests.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -126,12 +127,28 @@ class SubscriptionColumns:
                 "scope": self._scope,
                 "start": self._start,
                 "end": self._end,
-                "establishments": self._est,
+                "establishments": _string_lists(self._est),
                 "rebill": self._rebill,
                 "rebill_own": self._own,
             },
             schema=SUBSCRIPTION_SCHEMA,
         )
+
+
+_SEPARATOR = "\x1f"
+
+
+def _string_lists(values: list[list[str]]) -> pl.Series:
+    """A List(String) column of `values`: built from joined strings split by polars, about
+    80 times faster than from Python lists for 100 000 mostly empty lists."""
+    if any(_SEPARATOR in item for items in values for item in items):
+        return pl.Series(values, dtype=pl.List(pl.String))
+    joined = pl.Series(
+        [_SEPARATOR.join(items) if items else None for items in values], dtype=pl.String
+    )
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    split = pl.when(joined.is_null()).then(empty).otherwise(joined.str.split(_SEPARATOR))
+    return pl.select(split.alias("establishments")).to_series()
 
 
 class UsageColumns:
@@ -234,10 +251,57 @@ def charges(lines: pl.DataFrame, explanations: Iterable[str] | None = None) -> I
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ChargeColumns:
+    """The lines of a result column by column (same values as :func:`charges`, without one
+    record per line): ids as the engine's strings, ``issuer_id`` None when the operator bills,
+    Decimal quantities, integer cents, the rule's value, the explanation when asked."""
+
+    member_id: list[str]
+    payer_id: list[str]
+    issuer_id: list[str | None]
+    rule: list[str]
+    quantity: list[Decimal]
+    amount_cents: list[int]
+    explanation: list[str]
+
+    def __len__(self) -> int:
+        return len(self.member_id)
+
+
+def charge_columns(lines: pl.DataFrame, explanations: Sequence[str] | None = None) -> ChargeColumns:
+    """The lines of a result as :class:`ChargeColumns`, in order (with their explanation)."""
+    n = lines.height
+    issuer = pl.col("issuer_id")
+    frame = lines.select(
+        "member_id",
+        "payer_id",
+        pl.when(issuer != "").then(issuer).alias("issuer_id"),
+        "rule",
+        (pl.col("quantity").fill_null(0) if "quantity" in lines.columns else pl.lit(0)).alias(
+            "quantity"
+        ),
+        pl.col("amount_cents").cast(pl.Int64),
+    )
+    if explanations is not None and len(explanations) != n:
+        raise ValueError("one explanation per line")
+    return ChargeColumns(
+        member_id=frame["member_id"].to_list(),
+        payer_id=frame["payer_id"].to_list(),
+        issuer_id=frame["issuer_id"].to_list(),
+        rule=frame["rule"].to_list(),
+        quantity=[quantity_of(q) for q in frame["quantity"].to_list()],
+        amount_cents=frame["amount_cents"].to_list(),
+        explanation=list(explanations) if explanations is not None else [""] * n,
+    )
+
+
 __all__ = [
+    "ChargeColumns",
     "MemberColumns",
     "SubscriptionColumns",
     "UsageColumns",
+    "charge_columns",
     "charges",
     "member_details",
     "quantity_of",

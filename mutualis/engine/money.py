@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -169,14 +170,16 @@ def group_thousands(digits: str) -> str:
     return NARROW_NBSP.join(parts)
 
 
+@lru_cache(maxsize=65536)
 def format_scaled(value: int, scale: int, min_decimals: int = 0) -> str:
-    """French writing of ``value / scale``: ``1 234,5`` (trailing zeros dropped)."""
+    """French writing of ``value / scale``: ``1 234,5`` (trailing zeros dropped). Cached: the
+    explanations of a run write the same prices and amounts many times."""
     sign = "-" if value < 0 else ""
     whole, frac = divmod(abs(value), scale)
     decimals = len(str(scale)) - 1
     frac_text = str(frac).rjust(decimals, "0").rstrip("0") if decimals else ""
     frac_text = frac_text.ljust(min_decimals, "0")
-    text = sign + group_thousands(str(whole))
+    text = sign + f"{whole:,}".replace(",", NARROW_NBSP)  # group_thousands(str(whole))
     return f"{text},{frac_text}" if frac_text else text
 
 

@@ -8,6 +8,7 @@ corrections are reduction or cancellation documents referencing the original.
 
 import datetime as dt
 from collections import defaultdict
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,16 +16,17 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.billing.bulk import insert_rows
 from mutualis.billing.models import (
     SERIES_BY_KIND,
     AllocationRun,
-    ChargeLine,
     Invoice,
     InvoiceCounter,
     InvoiceKind,
     InvoiceLine,
     RunStatus,
 )
+from mutualis.catalog.models import Service
 from mutualis.members.models import Member
 
 PAYMENT_DAYS = 30
@@ -78,10 +80,51 @@ def payer_identity(member: Member) -> dict:
     }
 
 
-def _line_label(line: ChargeLine) -> str:
-    if line.member_id == line.payer_id:
-        return line.service.name
-    return f"{line.service.name} — {line.member.name}"
+def _db_values(values: dict) -> dict:
+    """`values` (field name → value, foreign keys as ids) as the database takes them."""
+    connection = transaction.get_connection()
+    return {
+        name: Invoice._meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in values.items()
+    }
+
+
+PAYER_FIELDS = ("member", "number", "total_cents", "payer_name", "payer_siren", "payer_address")
+INVOICE_LINE_FIELDS = ("invoice", "service", "member", "label", "quantity", "amount_cents")
+
+
+def _issue_lines(lines, by_payer: dict[int, int]) -> int:
+    """The lines of the titres (`by_payer`: payer id → titre id) from the charge lines
+    `lines`, each titre's sorted by service then member name (in line order otherwise), read
+    as plain columns and written in one set-based insert."""
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    for row in lines.order_by("pk").values_list(
+        "payer_id", "service_id", "member_id", "quantity", "amount_cents", "explanation"
+    ):
+        if row[0] in by_payer:
+            grouped[row[0]].append(row)
+    if not grouped:
+        return 0
+    services = dict(
+        Service.objects.filter(pk__in={row[1] for rows in grouped.values() for row in rows})
+        .order_by()
+        .values_list("pk", "name")
+    )
+    members = dict(Member.objects.order_by().values_list("pk", "name"))
+
+    def rows():
+        for payer_id, payer_lines in grouped.items():
+            named = [
+                (services[service_id], members[member_id], service_id, member_id, *rest)
+                for _payer, service_id, member_id, *rest in payer_lines
+            ]
+            named.sort(key=itemgetter(0, 1))
+            invoice_id = by_payer[payer_id]
+            for service, member, service_id, member_id, quantity, cents, text in named:
+                label = service if member_id == payer_id else f"{service} — {member}"
+                yield (invoice_id, service_id, member_id, label[:300], quantity, cents, text)
+
+    return insert_rows(InvoiceLine, (*INVOICE_LINE_FIELDS, "explanation"), rows())
 
 
 @transaction.atomic
@@ -119,49 +162,55 @@ def invoices_issue(
     }
     if not totals:
         return []
-    payers = Member.objects.filter(pk__in=totals).order_by("name", "pk")
+    payers = (
+        Member.objects.filter(pk__in=totals)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "siren", "address")
+    )
     series = SERIES_BY_KIND[InvoiceKind.INVOICE]
     year = exercise or run.year
     first = reserve_numbers(year=year, series=series, count=len(totals))
     if bordereau is None:
         bordereau = reserve_numbers(year=year, series=BORDEREAU_SERIES)
-    invoices = [
-        Invoice(
-            run=run,
-            kind=InvoiceKind.INVOICE,
-            year=year,
-            series=series,
-            number=first + index,
-            bordereau=bordereau,
-            issued_on=issued_on,
-            due_on=due_on or issued_on + dt.timedelta(days=PAYMENT_DAYS),
-            total_cents=totals[payer.pk],
-            issued_by=issued_by,
-            **payer_identity(payer),
-        )
-        for index, payer in enumerate(payers)
-    ]
-    Invoice.objects.bulk_create(invoices)
-    by_payer = {invoice.member_id: invoice for invoice in invoices}
-    grouped: dict[int, list[ChargeLine]] = defaultdict(list)
-    for line in lines.filter(payer_id__in=list(totals)).select_related("service", "member"):
-        grouped[line.payer_id].append(line)
-    InvoiceLine.objects.bulk_create(
-        [
-            InvoiceLine(
-                invoice=by_payer[payer_id],
-                service_id=line.service_id,
-                member_id=line.member_id,
-                label=_line_label(line)[:300],
-                quantity=line.quantity,
-                amount_cents=line.amount_cents,
-                explanation=line.explanation,
-            )
-            for payer_id, payer_lines in grouped.items()
-            for line in sorted(payer_lines, key=lambda li: (li.service.name, li.member.name))
-        ],
-        batch_size=2000,
+    now = timezone.now()
+    constant = _db_values(
+        {
+            "created_at": now,
+            "updated_at": now,
+            "run": run.pk,
+            "kind": InvoiceKind.INVOICE.value,
+            "year": year,
+            "series": series,
+            "bordereau": bordereau,
+            "issued_on": issued_on,
+            "due_on": due_on or issued_on + dt.timedelta(days=PAYMENT_DAYS),
+            "reason": "",
+            "issued_by": issued_by.pk if issued_by is not None else None,
+        }
     )
+    insert_rows(
+        Invoice,
+        (
+            *constant,
+            "member",
+            "number",
+            "total_cents",
+            "payer_name",
+            "payer_siren",
+            "payer_address",
+        ),
+        (
+            (*constant.values(), pk, first + index, totals[pk], name, siren, address)
+            for index, (pk, name, siren, address) in enumerate(payers)
+        ),
+    )
+    invoices = list(
+        Invoice.objects.filter(
+            year=year, series=series, number__gte=first, number__lt=first + len(totals)
+        ).order_by("number")
+    )
+    by_payer = {invoice.member_id: invoice.pk for invoice in invoices}
+    _issue_lines(lines, by_payer)
     return invoices
 
 

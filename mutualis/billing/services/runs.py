@@ -6,12 +6,15 @@ tariff versions), so that `run_reproduce` recomputes it and finds the very same 
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.billing.bulk import insert_rows
 from mutualis.billing.inputs import EngineFrames, build_frames
 from mutualis.billing.models import (
     AllocationRun,
@@ -25,14 +28,40 @@ from mutualis.core.jobs import JobFailure, Progress, job_enqueue, job_run
 from mutualis.engine import AllocationResult, Inputs, allocate_many
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 2000
 LINE_KEY = ("service_id", "member_id", "payer_id", "issuer_id", "rule", "quantity", "amount_cents")
+# The columns of a charge line as `Computed.lines` gives them (then the run).
+LINE_FIELDS = ("service", "member", "payer", "issuer", "rule", "quantity", "amount_cents")
+
+
+def _id(value: str | None) -> int | None:
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
 class Computed:
     results: list[tuple[Tariff, AllocationResult]]
-    lines: list[ChargeLine]
+
+    @cached_property
+    def lines(self) -> list[tuple]:
+        """Every charge line as a tuple of `LINE_KEY` values then its explanation, in the
+        engine's order, built column by column (no record nor model instance per line)."""
+        rows: list[tuple] = []
+        for tariff, result in self.results:
+            columns = result.charge_columns()
+            rows.extend(
+                zip(
+                    repeat(tariff.service_id, len(columns)),
+                    map(int, columns.member_id),
+                    map(int, columns.payer_id),
+                    map(_id, columns.issuer_id),
+                    columns.rule,
+                    columns.quantity,
+                    columns.amount_cents,
+                    columns.explanation,
+                    strict=True,
+                )
+            )
+        return rows
 
 
 def run_request(*, year: int, created_by=None) -> AllocationRun:
@@ -45,27 +74,22 @@ def run_request(*, year: int, created_by=None) -> AllocationRun:
 def compute(
     *, tariffs: list[Tariff], frames: EngineFrames, year: int, run: AllocationRun | None = None
 ) -> Computed:
-    """The engine over `frames` for each tariff; charge lines ready to be saved (not saved)."""
+    """The engine over `frames` for each tariff; its charge lines (`Computed.lines`) are
+    built when first asked for, ready to be saved (not saved)."""
     parsed = [engine_tariff(t, year=year) for t in tariffs]
     results = allocate_many(
         parsed, Inputs.build(frames.members, frames.subscriptions, frames.usage), year
     )
-    lines = [
-        ChargeLine(
-            run=run,
-            service_id=tariff.service_id,
-            member_id=int(charge.member_id),
-            payer_id=int(charge.payer_id),
-            issuer_id=int(charge.issuer_id) if charge.issuer_id else None,
-            rule=charge.rule.value,
-            quantity=charge.quantity,
-            amount_cents=charge.amount_cents,
-            explanation=charge.explanation,
-        )
-        for tariff, result in zip(tariffs, results, strict=True)
-        for charge in result.charges()
-    ]
-    return Computed(list(zip(tariffs, results, strict=True)), lines)
+    return Computed(list(zip(tariffs, results, strict=True)))
+
+
+def store_lines(run: AllocationRun, lines: list[tuple]) -> int:
+    """The charge lines of `run`, written in one set-based insert (inside its transaction)."""
+    return insert_rows(
+        ChargeLine,
+        ("run", *LINE_FIELDS, "explanation"),
+        ((run.pk, *line) for line in lines),
+    )
 
 
 def run_compute(*, run_id: int) -> dict | None:
@@ -93,8 +117,9 @@ def _store(run: AllocationRun, progress: Progress) -> dict:
     frames = build_frames(year=run.year, service_ids=[t.service_id for t in tariffs])
     progress(_("Calcul de %(n)s services") % {"n": len(tariffs)})
     computed = compute(tariffs=tariffs, frames=frames, year=run.year, run=run)
-    progress(_("Enregistrement de %(n)s lignes") % {"n": len(computed.lines)})
-    ChargeLine.objects.bulk_create(computed.lines, batch_size=BATCH_SIZE)
+    lines = computed.lines
+    progress(_("Enregistrement de %(n)s lignes") % {"n": len(lines)})
+    store_lines(run, lines)
     RunService.objects.bulk_create(
         [_run_service(run, tariff, result) for tariff, result in computed.results]
     )
@@ -105,8 +130,8 @@ def _store(run: AllocationRun, progress: Progress) -> dict:
         usage,
     )
     run.fingerprint = frames.fingerprint(t.text for t in tariffs)
-    run.total_cents = sum(line.amount_cents for line in computed.lines if line.issuer_id is None)
-    run.line_count = len(computed.lines)
+    run.total_cents = sum(line[6] for line in lines if line[3] is None)
+    run.line_count = len(lines)
     run.save(
         update_fields=[
             "members_snapshot",
@@ -152,9 +177,8 @@ def run_reproduce(*, run: AllocationRun) -> tuple[bool, int]:
     ]
     if frames.fingerprint(t.text for t in tariffs) != run.fingerprint:
         return False, -1
-    lines = compute(tariffs=tariffs, frames=frames, year=run.year).lines
     fresh = sorted(
-        _key((*(getattr(line, name) for name in LINE_KEY), line.explanation)) for line in lines
+        _key(line) for line in compute(tariffs=tariffs, frames=frames, year=run.year).lines
     )
     stored = sorted(
         _key(values)

@@ -81,3 +81,21 @@ def test_french_formatting() -> None:
     assert format_eur(123_456_789) == "1\u202f234\u202f567,89\u00a0€"
     assert format_qty(12_500) == "12,5"
     assert format_qty(1_000_000_000) == "1\u202f000\u202f000"
+
+
+def test_format_scaled_groups_thousands_as_group_thousands_does() -> None:
+    import random
+
+    from mutualis.engine.money import format_scaled, group_thousands
+
+    rng = random.Random(7)
+    values = [0, 5, -5, 999, 1000, -1000, 10**15 + 1] + [
+        rng.randint(-(10**13), 10**13) for _ in range(2000)
+    ]
+    for scale in (1, 10, 100, 1000, 10000):
+        for value in values:
+            whole, frac = divmod(abs(value), scale)
+            decimals = len(str(scale)) - 1
+            frac_text = str(frac).rjust(decimals, "0").rstrip("0") if decimals else ""
+            text = ("-" if value < 0 else "") + group_thousands(str(whole))
+            assert format_scaled(value, scale) == (f"{text},{frac_text}" if frac_text else text)
