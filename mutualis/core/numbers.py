@@ -68,7 +68,7 @@ class DecimalBounds:
 
 def format_number(value: Decimal | int) -> str:
     """`1234567.50` → « 1 234 567,5 » (a no-break space between thousands), for messages."""
-    text = format(Decimal(value).normalize(), "f")
+    text = _fixed_point(value)
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, _dot, fraction = digits.partition(".")
     groups = []

@@ -71,9 +71,7 @@ def run_request(*, year: int, created_by=None) -> AllocationRun:
     return run
 
 
-def compute(
-    *, tariffs: list[Tariff], frames: EngineFrames, year: int, run: AllocationRun | None = None
-) -> Computed:
+def compute(*, tariffs: list[Tariff], frames: EngineFrames, year: int) -> Computed:
     """The engine over `frames` for each tariff; its charge lines (`Computed.lines`) are
     built when first asked for, ready to be saved (not saved)."""
     parsed = [engine_tariff(t, year=year) for t in tariffs]
@@ -116,7 +114,7 @@ def _store(run: AllocationRun, progress: Progress) -> dict:
         raise ValidationError(_("Aucun tarif adopté pour %(year)s.") % {"year": run.year})
     frames = build_frames(year=run.year, service_ids=[t.service_id for t in tariffs])
     progress(_("Calcul de %(n)s services") % {"n": len(tariffs)})
-    computed = compute(tariffs=tariffs, frames=frames, year=run.year, run=run)
+    computed = compute(tariffs=tariffs, frames=frames, year=run.year)
     lines = computed.lines
     progress(_("Enregistrement de %(n)s lignes") % {"n": len(lines)})
     store_lines(run, lines)
