@@ -63,6 +63,7 @@ def _check_whole_bordereaux(documents: list[Invoice]) -> None:
     """A bordereau goes to Hélios once, whole: refuse to send the rest of one already sent."""
     keys = {(d.year, ordinary.bordereau_type(d), d.bordereau) for d in documents}
     sent = PesTransmittedDocument.objects.filter(
+        transmission__mode=PesMode.ORDINARY,
         invoice__year__in={key[0] for key in keys},
         invoice__bordereau__in={key[2] for key in keys},
     ).select_related("invoice", "transmission")
@@ -77,6 +78,33 @@ def _check_whole_bordereaux(documents: list[Invoice]) -> None:
                 )
                 % {"number": key[2], "year": key[0], "file": row.transmission.file_name}
             )
+
+
+def _check_no_role_article_reduced(documents: list[Invoice]) -> None:
+    """A réduction names the titre it reduces (RattachPiece); a titre sent as an article of a
+    rôle ORMC is known to Hélios by its rôle and article, not by its titre number."""
+    originals = [d.original_id for d in documents if d.kind in ordinary.CORRECTION_KINDS]
+    in_roles = PesTransmittedDocument.objects.filter(
+        invoice_id__in=originals, transmission__mode=PesMode.ORMC
+    ).select_related("invoice")
+    problems = [
+        _("%(ref)s est parti comme article %(article)s du rôle n° %(role)s (%(year)s)")
+        % {
+            "ref": row.invoice.reference,
+            "article": row.article,
+            "role": row.role_number,
+            "year": row.role_year,
+        }
+        for row in in_roles
+    ]
+    if problems:
+        raise PesError(
+            _(
+                "Une réduction ou une annulation d'un article de rôle ORMC ne part pas sur un "
+                "bordereau d'annulation : %(list)s. Voyez-la avec votre comptable public."
+            )
+            % {"list": " ; ".join(problems)}
+        )
 
 
 def _nothing_left() -> PesError:
@@ -115,6 +143,7 @@ def pes_transmit(*, invoices, user=None, today: dt.date | None = None) -> PesTra
             raise _nothing_left()
         _lock(documents)
         _check_whole_bordereaux(documents)
+        _check_no_role_article_reduced(documents)
         file_name, content = ordinary.pes_recette(
             Invoice.objects.filter(pk__in=[d.pk for d in documents]), today=today
         )

@@ -149,3 +149,18 @@ def test_the_accountant_chooses_the_role_on_the_identity_page(
     assert response.status_code == 200
     assert 'filename="PES_ORMC_14200_2026_R1.xml"' in response["Content-Disposition"]
     assert b'<TypFic V="PESORMC"/>' in response.content
+
+
+def test_back_in_ordinary_mode_a_reduction_of_an_article_is_refused(ormc, issued_titres):
+    transmit(issued_titres.invoices.all())
+    titre = issued_titres.invoices.order_by("number").first()
+    invoice_correct(
+        original=titre,
+        kind=InvoiceKind.REDUCTION,
+        amount_cents=1000,
+        reason="Erreur de quantité",
+        issued_on=dt.date(2026, 11, 20),
+    )
+    identity_update(pes_mode=PesMode.ORDINARY)
+    with pytest.raises(PesError, match=f"{titre.reference} est parti comme article 1 du rôle n° 1"):
+        transmit(Invoice.objects.all())
