@@ -288,7 +288,8 @@ def test_the_guide_says_what_helios_receives_for_each_document():
 
     from mutualis.billing.tests.test_correction_docs_example import GUIDE
 
-    section = GUIDE.read_text(encoding="utf-8").split("### Le fichier PES V2 pour Hélios")[1]
+    guide = GUIDE.read_text(encoding="utf-8")
+    section = guide.split("### Le fichier PES V2 pour Hélios")[1].split("\n### ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
     documents = {
         "titre": [InvoiceKind.INVOICE],
