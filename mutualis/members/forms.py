@@ -139,6 +139,11 @@ class MembershipForm(forms.Form):
 class MembershipEndForm(forms.Form):
     end_date = DateField(label=_("Date de fin"))
     reason = forms.CharField(label=_("Motif"), max_length=300)
+    end_subscriptions = forms.BooleanField(
+        label=_("Terminer aussi ses souscriptions en cours à la même date"),
+        required=False,
+        initial=True,
+    )
 
 
 class AgentInviteForm(forms.Form):

@@ -205,8 +205,18 @@ def membership_create(
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, end_date: dt.date, reason: str) -> Membership:
-    """Ends an adhésion: the history stays, nothing is deleted."""
+def membership_end(
+    *, membership: Membership, end_date: dt.date, reason: str, end_subscriptions: bool = False
+) -> Membership:
+    """Ends an adhésion: the history stays, nothing is deleted.
+
+    With `end_subscriptions`, the member's souscriptions still running after `end_date` end on
+    the same day, in the same transaction; one that would only start later is refused by name
+    (the operator withdraws it first), so that nothing is billed past the adhésion.
+    """
+    from mutualis.catalog import services as catalog_services
+    from mutualis.catalog.models import Subscription
+
     if membership.end_date is not None and membership.end_date <= end_date:
         raise ValidationError({"end_date": _("Cette adhésion est déjà terminée.")})
     if end_date < membership.start_date:
@@ -214,6 +224,26 @@ def membership_end(*, membership: Membership, end_date: dt.date, reason: str) ->
     membership.end_date = end_date
     membership.end_reason = reason
     membership.save(update_fields=["end_date", "end_reason", "updated_at"])
+    if end_subscriptions:
+        running = (
+            Subscription.objects.filter(member_id=membership.member_id)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=end_date))
+            .select_related("service")
+            .order_by("service__name", "start_date")
+        )
+        later = [s.service.name for s in running if s.start_date > end_date]
+        if later:
+            raise ValidationError(
+                {
+                    "end_subscriptions": _(
+                        "Ces souscriptions commencent après la fin de l'adhésion ; "
+                        "retirez-les d'abord : %(names)s."
+                    )
+                    % {"names": ", ".join(later)}
+                }
+            )
+        for subscription in running:
+            catalog_services.subscription_end(subscription=subscription, end_date=end_date)
     return membership
 
 
