@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.forms import DateField, validate_document_size
+from mutualis.core.forms import DateField, SearchableModelChoiceField, validate_document_size
 from mutualis.members.models import EstablishmentKind, Member, MemberKind, MembershipPart
 from mutualis.territory.models import Departement, Epci
 
@@ -76,7 +76,7 @@ class EstablishmentForm(forms.Form):
     establishment_kind = forms.ChoiceField(
         label=_("Type d'établissement"), choices=EstablishmentKind.choices
     )
-    parent = forms.ModelChoiceField(
+    parent = SearchableModelChoiceField(
         label=_("Rattaché à"),
         queryset=Member.objects.filter(kind__in=[MemberKind.COMMUNE, MemberKind.EPCI]).order_by(
             "name"
