@@ -87,6 +87,14 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/capteurs/nouveau/": Expect(C.MANAGE_IOT),
     "operateur/capteurs/<int:pk>/modifier/": Expect(C.MANAGE_IOT),
     "operateur/capteurs/<int:pk>/intervention/": Expect(C.MANAGE_IOT),
+    "operateur/instances/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/<int:pk>/membres/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/<int:pk>/seances/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/documents/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/convoquer/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/presences/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/registre/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/registre/<int:pk>/completer/": Expect(C.MANAGE_GOVERNANCE),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -128,6 +136,11 @@ PAGE_BODIES = {
         "date": "2026-11-20",
         "note": "Pile remplacée",
     },
+    "operateur/instances/nouvelle/": lambda w: {
+        "kind": "bureau",
+        "name": "Bureau syndical",
+        "notice_days": "3",
+    },
     "operateur/achats/<int:pk>/commandes/": lambda w: {
         "member": w.a.pk,
         "lot": _lot(w).pk,
@@ -147,6 +160,8 @@ WRITES_SOMETHING = {
     "operateur/acces/<int:pk>/retrait/",
     "operateur/achats/<int:pk>/commandes/",
     "operateur/capteurs/<int:pk>/intervention/",
+    "operateur/instances/nouvelle/",
+    "operateur/instances/seances/<int:pk>/convoquer/",
 }
 
 

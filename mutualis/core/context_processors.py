@@ -17,6 +17,7 @@ def _operator_sections() -> list[tuple[str, str, tuple[str, ...]]]:
         (_("Achats groupés"), reverse("purchasing:index"), ()),
         (_("Informaticiens"), reverse("staffing:index"), ()),
         (_("Capteurs"), reverse("iot:sensor_list"), ()),
+        (_("Instances"), reverse("governance:index"), ()),
         (_("Imports et exports"), reverse("imports:job_list"), ()),
     ]
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mutualis.billing",
     "mutualis.purchasing",
     "mutualis.staffing",
+    "mutualis.governance",
     "mutualis.iot",
     "mutualis.imports",
     "mutualis.demo",

@@ -20,8 +20,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
-        # Billing last: its run bills the days the staffing demo has posted as usage.
-        for app in ("purchasing", "staffing", "billing"):
+        # Billing after staffing: its run bills the days the staffing demo has posted as usage;
+        # governance last: it records the meeting that adopted the tariffs billing loaded.
+        for app in ("purchasing", "staffing", "billing", "governance"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
