@@ -61,6 +61,8 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/facturation/calculs/<int:pk>/refaire/": Expect(C.MANAGE_BILLING),
     "operateur/facturation/calculs/<int:pk>/emettre/": Expect(C.MANAGE_BILLING),
     "operateur/facturation/titres/<int:pk>/corriger/": Expect(C.MANAGE_BILLING),
+    "operateur/facturation/calculs/<int:pk>/pes.xml": Expect(C.MANAGE_BILLING),
+    "operateur/facturation/titres/pes.xml": Expect(C.MANAGE_BILLING),
     "operateur/consommations/saisir/": Expect(C.MANAGE_BILLING),
     "operateur/achats/nouvelle/": Expect(C.MANAGE_PURCHASING),
     "operateur/achats/<int:pk>/modifier/": Expect(C.MANAGE_PURCHASING),

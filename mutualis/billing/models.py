@@ -311,6 +311,18 @@ class Invoice(TimeStampedModel):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    frozen_identity = models.ForeignKey(
+        "billing.IdentitySnapshot",
+        verbose_name=_("identité de l'émetteur à l'émission"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        help_text=_(
+            "L'identité de l'opérateur telle qu'elle était à l'émission : l'avis l'imprime "
+            "toujours (vide pour les titres émis avant qu'elle soit figée : l'identité du jour)."
+        ),
+    )
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -396,6 +408,13 @@ class InvoiceCounter(models.Model):
         return f"{self.year}-{self.series} : {self.last_number}"
 
 
+class PesMode(models.TextChoices):
+    """How titres go to the comptable public (TypFic of the PES file)."""
+
+    ORDINARY = "PESALR1", _("titres ordinaires (PESALR1)")
+    ORMC = "PESORMC", _("rôle ORMC (PESORMC)")
+
+
 class OperatorIdentity(models.Model):
     """The operator as creditor and ordonnateur: what the avis des sommes à payer and the PES
     file say about it. One row (pk 1), edited by the accountant in the app."""
@@ -466,6 +485,12 @@ class OperatorIdentity(models.Model):
             "Jusqu'à 4 lettres ou chiffres, convenus avec le comptable (CodProdLoc du PES)."
         ),
     )
+    pes_mode = models.CharField(
+        _("mode de transmission au comptable"),
+        max_length=7,
+        choices=PesMode.choices,
+        default=PesMode.ORDINARY,
+    )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
@@ -474,3 +499,11 @@ class OperatorIdentity(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(_("Identité de l'opérateur"))
+
+
+# The frozen identities of issued titres and the PES files sent to the comptable.
+from mutualis.billing.models_pes import (  # noqa: E402, F401
+    IdentitySnapshot,
+    PesTransmission,
+    PesTransmittedDocument,
+)

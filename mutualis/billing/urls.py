@@ -1,7 +1,15 @@
 from django.urls import path
 
 from mutualis.billing import views
-from mutualis.billing.views import corrections, identity, invoices, runs, simulation, tariffs
+from mutualis.billing.views import (
+    corrections,
+    identity,
+    invoices,
+    runs,
+    simulation,
+    tariffs,
+    transmissions,
+)
 
 FORMATS = ("csv", "xlsx")
 
@@ -69,4 +77,10 @@ urlpatterns = [
     path("titres/<int:pk>/avis.pdf", invoices.invoice_pdf_download, name="invoice_pdf"),
     path("titres/<int:pk>/corriger/", invoices.invoice_correct, name="invoice_correct"),
     path("creances/", invoices.receivables, name="receivables"),
+    path("transmissions/", transmissions.transmission_list, name="transmission_list"),
+    path(
+        "transmissions/<int:pk>/fichier.xml",
+        transmissions.transmission_download,
+        name="transmission_download",
+    ),
 ]
