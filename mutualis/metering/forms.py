@@ -73,6 +73,6 @@ class UsageRecordForm(forms.Form):
 class UsageFilterForm(forms.Form):
     year = IntegerField(label=_("Année"), required=False, min_value=2000, max_value=2100)
     service = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.order_by("name"), required=False
+        label=_("Service"), queryset=Service.objects.only("name").order_by("name"), required=False
     )
     q = forms.CharField(label=_("Membre"), required=False, max_length=100)
