@@ -1,7 +1,15 @@
 from django.urls import path
 
 from mutualis.billing import views
-from mutualis.billing.views import corrections, identity, invoices, runs, simulation, tariffs
+from mutualis.billing.views import (
+    corrections,
+    identity,
+    invoices,
+    runs,
+    simulation,
+    tariff_text,
+    tariffs,
+)
 
 FORMATS = ("csv", "xlsx")
 
@@ -17,6 +25,8 @@ urlpatterns = [
         "tarifs/<int:pk>/nouvelle-version/", tariffs.tariff_new_version, name="tariff_new_version"
     ),
     path("tarifs/<int:pk>/adopter/", tariffs.tariff_adopt, name="tariff_adopt"),
+    path("tarifs/<int:pk>/tarif.pdf", tariff_text.tariff_pdf, name="tariff_pdf"),
+    path("tarifs/<int:pk>/comparaison/", tariff_text.tariff_compare, name="tariff_compare"),
     path("calculs/", runs.run_list, name="run_list"),
     path("calculs/lancer/", runs.run_create, name="run_create"),
     path("calculs/<int:pk>/", runs.run_detail, name="run_detail"),
@@ -50,6 +60,7 @@ urlpatterns = [
         for fmt in FORMATS
     ),
     path("simulation/", simulation.simulation, name="simulation"),
+    path("simulation/budget/", tariff_text.budget_simulation, name="budget_simulation"),
     *(
         path(
             f"simulation/export.{fmt}",

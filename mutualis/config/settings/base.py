@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mutualis.staffing",
     "mutualis.iot",
     "mutualis.imports",
+    "mutualis.insights",
     "mutualis.demo",
 ]
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
         # Billing last: its run bills the days the staffing demo has posted as usage.
-        for app in ("purchasing", "staffing", "billing"):
+        for app in ("purchasing", "staffing", "billing", "insights"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
