@@ -45,6 +45,8 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/acces/<int:pk>/retrait/": Expect(C.MANAGE_USERS),
     "operateur/catalogue/nouveau/": Expect(C.MANAGE_CATALOG),
     "operateur/catalogue/<int:pk>/": Expect(C.MANAGE_CATALOG),
+    "operateur/catalogue/<int:pk>/prix-seul/": Expect(C.MANAGE_CATALOG),
+    "elus/references/": Expect(C.MANAGE_STAFFING),
     "operateur/membres/<int:pk>/souscription/": Expect(C.MANAGE_MEMBERS),
     "operateur/souscriptions/<int:pk>/fin/": Expect(C.MANAGE_MEMBERS),
     "operateur/demandes/<int:pk>/": Expect(C.DECIDE_REQUESTS),
@@ -127,6 +129,15 @@ PAGE_BODIES = {
     },
     P + "informaticien/journal/<int:pk>/contester/": lambda w: {"reason": "Personne n'est venu."},
     "operateur/demandes/<int:pk>/": lambda w: {"decision": "approve"},
+    "operateur/catalogue/<int:pk>/prix-seul/": lambda w: {
+        "size_class": "lt500",
+        "yearly_price": "1 200",
+        "source": "Devis d'un hébergeur, 2026",
+    },
+    "elus/references/": lambda w: {
+        "staff_day_cost": "260",
+        "staff_day_cost_source": "Technicien territorial, charges comprises",
+    },
     "operateur/adhesions/<int:pk>/fin/": lambda w: {"end_date": "2030-12-31", "reason": "Départ"},
     "operateur/membres/<int:pk>/agents/": lambda w: {
         "first_name": "Léa",
@@ -157,6 +168,8 @@ WRITES_SOMETHING = {
     P + "informaticien/journal/<int:pk>/viser/",
     P + "informaticien/journal/<int:pk>/contester/",
     "operateur/demandes/<int:pk>/",
+    "operateur/catalogue/<int:pk>/prix-seul/",
+    "elus/references/",
     "operateur/adhesions/<int:pk>/fin/",
     "operateur/membres/<int:pk>/agents/",
     "operateur/acces/<int:pk>/retrait/",

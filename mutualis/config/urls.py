@@ -53,6 +53,7 @@ urlpatterns = [
     path("mon-espace/", include("mutualis.billing.portal_urls")),
     path("mon-espace/", include("mutualis.purchasing.portal_urls")),
     path("mon-espace/", include("mutualis.staffing.portal_urls")),
+    path("elus/", include("mutualis.insights.urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]

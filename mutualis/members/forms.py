@@ -153,6 +153,11 @@ class AgentInviteForm(forms.Form):
     includes_perimeter = forms.BooleanField(
         label=_("Voit aussi les communes et établissements de l'EPCI"), required=False
     )
+    is_elected = forms.BooleanField(
+        label=_("Élu de la collectivité"),
+        required=False,
+        help_text=_("Il arrive sur « Ce que la mutualisation nous apporte » à sa connexion."),
+    )
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)

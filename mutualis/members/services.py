@@ -296,7 +296,9 @@ def agreement_create(
 
 
 @transaction.atomic
-def agent_grant_access(*, user, member: Member, includes_perimeter: bool = False) -> AgentAccess:
+def agent_grant_access(
+    *, user, member: Member, includes_perimeter: bool = False, is_elected: bool = False
+) -> AgentAccess:
     if user.operator_role:
         raise ValidationError(
             _("Un membre du personnel de l'opérateur voit déjà tous les membres.")
@@ -304,7 +306,9 @@ def agent_grant_access(*, user, member: Member, includes_perimeter: bool = False
     if includes_perimeter and member.kind != MemberKind.EPCI:
         raise ValidationError(_("Seul un agent d'EPCI peut voir les communes de son territoire."))
     access, _created = AgentAccess.objects.update_or_create(
-        user=user, member=member, defaults={"includes_perimeter": includes_perimeter}
+        user=user,
+        member=member,
+        defaults={"includes_perimeter": includes_perimeter, "is_elected": is_elected},
     )
     return access
 
@@ -317,6 +321,7 @@ def agent_invite(
     first_name: str,
     last_name: str,
     includes_perimeter: bool = False,
+    is_elected: bool = False,
     domain: str,
     use_https: bool,
 ) -> tuple[AgentAccess, bool]:
@@ -334,7 +339,9 @@ def agent_invite(
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-    access = agent_grant_access(user=user, member=member, includes_perimeter=includes_perimeter)
+    access = agent_grant_access(
+        user=user, member=member, includes_perimeter=includes_perimeter, is_elected=is_elected
+    )
     if created:
         form = PasswordResetForm({"email": email})
         form.is_valid()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mutualis.governance",
     "mutualis.iot",
     "mutualis.imports",
+    "mutualis.insights",
     "mutualis.demo",
 ]
 

@@ -21,8 +21,9 @@ class Command(BaseCommand):
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
         # Billing after staffing: its run bills the days the staffing demo has posted as usage;
-        # governance last: it records the meeting that adopted the tariffs billing loaded.
-        for app in ("purchasing", "staffing", "billing", "governance"):
+        # governance: it records the meeting that adopted the tariffs billing loaded; insights
+        # last (reference prices for the savings).
+        for app in ("purchasing", "staffing", "billing", "governance", "insights"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
