@@ -45,6 +45,8 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/acces/<int:pk>/retrait/": Expect(C.MANAGE_USERS),
     "operateur/catalogue/nouveau/": Expect(C.MANAGE_CATALOG),
     "operateur/catalogue/<int:pk>/": Expect(C.MANAGE_CATALOG),
+    "operateur/catalogue/<int:pk>/prix-seul/": Expect(C.MANAGE_CATALOG),
+    "elus/references/": Expect(C.MANAGE_STAFFING),
     "operateur/membres/<int:pk>/souscription/": Expect(C.MANAGE_MEMBERS),
     "operateur/souscriptions/<int:pk>/fin/": Expect(C.MANAGE_MEMBERS),
     "operateur/demandes/<int:pk>/": Expect(C.DECIDE_REQUESTS),
@@ -89,6 +91,14 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/capteurs/nouveau/": Expect(C.MANAGE_IOT),
     "operateur/capteurs/<int:pk>/modifier/": Expect(C.MANAGE_IOT),
     "operateur/capteurs/<int:pk>/intervention/": Expect(C.MANAGE_IOT),
+    "operateur/instances/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/<int:pk>/membres/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/<int:pk>/seances/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/documents/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/convoquer/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/presences/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/registre/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/registre/<int:pk>/completer/": Expect(C.MANAGE_GOVERNANCE),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -119,6 +129,15 @@ PAGE_BODIES = {
     },
     P + "informaticien/journal/<int:pk>/contester/": lambda w: {"reason": "Personne n'est venu."},
     "operateur/demandes/<int:pk>/": lambda w: {"decision": "approve"},
+    "operateur/catalogue/<int:pk>/prix-seul/": lambda w: {
+        "size_class": "lt500",
+        "yearly_price": "1 200",
+        "source": "Devis d'un hébergeur, 2026",
+    },
+    "elus/references/": lambda w: {
+        "staff_day_cost": "260",
+        "staff_day_cost_source": "Technicien territorial, charges comprises",
+    },
     "operateur/adhesions/<int:pk>/fin/": lambda w: {"end_date": "2030-12-31", "reason": "Départ"},
     "operateur/membres/<int:pk>/agents/": lambda w: {
         "first_name": "Léa",
@@ -129,6 +148,11 @@ PAGE_BODIES = {
         "kind": "battery",
         "date": "2026-11-20",
         "note": "Pile remplacée",
+    },
+    "operateur/instances/nouvelle/": lambda w: {
+        "kind": "bureau",
+        "name": "Bureau syndical",
+        "notice_days": "3",
     },
     "operateur/achats/<int:pk>/commandes/": lambda w: {
         "member": w.a.pk,
@@ -144,11 +168,15 @@ WRITES_SOMETHING = {
     P + "informaticien/journal/<int:pk>/viser/",
     P + "informaticien/journal/<int:pk>/contester/",
     "operateur/demandes/<int:pk>/",
+    "operateur/catalogue/<int:pk>/prix-seul/",
+    "elus/references/",
     "operateur/adhesions/<int:pk>/fin/",
     "operateur/membres/<int:pk>/agents/",
     "operateur/acces/<int:pk>/retrait/",
     "operateur/achats/<int:pk>/commandes/",
     "operateur/capteurs/<int:pk>/intervention/",
+    "operateur/instances/nouvelle/",
+    "operateur/instances/seances/<int:pk>/convoquer/",
 }
 
 

@@ -24,6 +24,8 @@ from mutualis.engine import (
     SubscriptionColumns,
     UsageColumns,
 )
+from mutualis.engine.fingerprint import VERSION as FINGERPRINT_VERSION
+from mutualis.engine.fingerprint import fingerprint as input_fingerprint
 from mutualis.members.models import Member
 from mutualis.metering.models import PERIOD_MONTHS, UsageRecord
 
@@ -34,9 +36,19 @@ class EngineFrames:
     subscriptions: pl.DataFrame
     usage: pl.DataFrame
 
-    def fingerprint(self, tariff_texts: Iterable[str] = ()) -> str:
+    def fingerprint(
+        self, tariff_texts: Iterable[str] = (), version: int = FINGERPRINT_VERSION
+    ) -> str:
+        """The inputs' fingerprint: version 2 hashes the engine's column buffers
+        (`mutualis.engine.fingerprint`); version 1, of the runs stored before it, hashed the
+        frames sorted and written as JSON, and is kept to verify them."""
+        frames = (self.members, self.subscriptions, self.usage)
+        if version == 2:
+            return input_fingerprint(frames, tariff_texts)
+        if version != 1:
+            raise ValueError(f"unknown fingerprint version {version}")
         digest = hashlib.sha256()
-        for frame in (self.members, self.subscriptions, self.usage):
+        for frame in frames:
             digest.update(frame.sort(frame.columns[:2]).write_json().encode())
         for text in tariff_texts:
             digest.update(text.encode())

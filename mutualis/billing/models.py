@@ -126,6 +126,15 @@ class AllocationRun(Job):
         _("statut"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     fingerprint = models.CharField(_("empreinte des données"), max_length=64, blank=True)
+    fingerprint_version = models.PositiveSmallIntegerField(
+        _("version de l'empreinte"),
+        default=2,
+        editable=False,
+        help_text=_(
+            "1 : les données triées et écrites en JSON (calculs anciens) ; 2 : les colonnes "
+            "du moteur."
+        ),
+    )
     members_snapshot = models.BinaryField(editable=False, default=bytes)
     subscriptions_snapshot = models.BinaryField(editable=False, default=bytes)
     usage_snapshot = models.BinaryField(editable=False, default=bytes)

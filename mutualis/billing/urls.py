@@ -7,6 +7,7 @@ from mutualis.billing.views import (
     invoices,
     runs,
     simulation,
+    tariff_text,
     tariffs,
     transmissions,
 )
@@ -25,6 +26,8 @@ urlpatterns = [
         "tarifs/<int:pk>/nouvelle-version/", tariffs.tariff_new_version, name="tariff_new_version"
     ),
     path("tarifs/<int:pk>/adopter/", tariffs.tariff_adopt, name="tariff_adopt"),
+    path("tarifs/<int:pk>/tarif.pdf", tariff_text.tariff_pdf, name="tariff_pdf"),
+    path("tarifs/<int:pk>/comparaison/", tariff_text.tariff_compare, name="tariff_compare"),
     path("calculs/", runs.run_list, name="run_list"),
     path("calculs/lancer/", runs.run_create, name="run_create"),
     path("calculs/<int:pk>/", runs.run_detail, name="run_detail"),
@@ -58,6 +61,7 @@ urlpatterns = [
         for fmt in FORMATS
     ),
     path("simulation/", simulation.simulation, name="simulation"),
+    path("simulation/budget/", tariff_text.budget_simulation, name="budget_simulation"),
     *(
         path(
             f"simulation/export.{fmt}",

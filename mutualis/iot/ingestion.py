@@ -32,6 +32,7 @@ from mutualis.iot.models import (
     Reading,
     Sensor,
 )
+from mutualis.iot.rollups import rollups_refresh
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 4000
@@ -155,6 +156,8 @@ def ingest(messages: Iterable[Message]) -> IngestResult:
                 Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=moment)
             ).update(last_seen_at=moment)
         _gateways_seen([u for _m, u in parsed])
+    # Once the readings are committed: their hours' and days' rollups (rollups.py).
+    rollups_refresh((r.sensor_id, r.measure_id, r.time) for r in readings)
     return result
 
 

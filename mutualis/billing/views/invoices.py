@@ -28,7 +28,7 @@ def _filters(request) -> dict:
 def invoice_list(request):
     filters = _filters(request)
     invoice_qs = selectors.invoice_list(**filters)
-    page = Paginator(invoice_qs, 50).get_page(request.GET.get("page"))
+    page = selectors.invoice_table_page(invoice_qs, request.GET.get("page"))
     return render(
         request,
         "billing/invoice_list.html",

@@ -20,8 +20,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
-        # Billing last: its run bills the days the staffing demo has posted as usage.
-        for app in ("purchasing", "staffing", "billing"):
+        # Billing after staffing: its run bills the days the staffing demo has posted as usage;
+        # governance: it records the meeting that adopted the tariffs billing loaded; insights
+        # last (reference prices for the savings).
+        for app in ("purchasing", "staffing", "billing", "governance", "insights"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:

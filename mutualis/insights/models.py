@@ -1,0 +1,40 @@
+"""The references of the savings that are not a catalogue price: what a day of the shared
+technician would cost the member as its own part-time hire."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SavingsReference(models.Model):
+    """One row (pk 1), edited by the operator: the cost of one day of an IT technician hired
+    by a collectivité alone (salary, charges, tools, recruitment, spread over worked days)."""
+
+    SINGLETON_PK = 1
+
+    staff_day_cost_cents = models.BigIntegerField(
+        _("coût d'une journée de technicien recruté seul (centimes)"), default=0
+    )
+    staff_day_cost_source = models.TextField(
+        _("source du coût d'une journée"),
+        blank=True,
+        help_text=_("D'où vient ce coût : grille indiciaire, charges, calcul détaillé…"),
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("références des économies")
+        verbose_name_plural = _("références des économies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(staff_day_cost_cents__gte=0), name="savings_day_cost_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Références des économies"))
+
+
+def savings_reference() -> SavingsReference:
+    reference, _created = SavingsReference.objects.get_or_create(pk=SavingsReference.SINGLETON_PK)
+    return reference

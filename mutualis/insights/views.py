@@ -1,0 +1,79 @@
+"""The élus' view: one page per member — what we pay, use and save — for the operator's
+élus (the read-only role lands here) and for a member's own agents."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mutualis.core.access import authenticated, member_required, operator_required
+from mutualis.core.numbers import InputError, parse_integer
+from mutualis.core.roles import Capability, has_capability
+from mutualis.insights import selectors, services
+from mutualis.insights.forms import SavingsReferenceForm
+from mutualis.insights.models import savings_reference
+from mutualis.members.models import Member
+
+MAX_LISTED = 60
+
+
+@authenticated
+def home(request):
+    """Operator staff choose a member; an agent goes to its member (or chooses among its)."""
+    query = request.GET.get("q", "").strip()[:100]
+    members = Member.objects.visible_to(request.user).order_by("search_name", "pk")
+    staff = has_capability(request.user, Capability.VIEW_ALL)
+    if not staff and members.count() == 1:
+        return redirect("insights:member", member_pk=members.get().pk)
+    if query:
+        members = members.filter(name__icontains=query)
+    return render(
+        request,
+        "insights/home.html",
+        {"members": members[:MAX_LISTED], "query": query, "staff": staff},
+    )
+
+
+@member_required()
+@require_GET
+def member_page(request, member):
+    year = selectors.default_year(member)
+    error = ""
+    if request.GET.get("annee"):
+        try:
+            year = parse_integer(request.GET["annee"], min_value=2000, max_value=2100) or year
+        except InputError as exc:
+            error = exc.message
+    return render(
+        request,
+        "insights/member.html",
+        {
+            "page": selectors.member_page(member, year),
+            "year_error": error,
+            "staff": has_capability(request.user, Capability.VIEW_ALL),
+        },
+    )
+
+
+@operator_required(write=Capability.MANAGE_STAFFING)
+@require_http_methods(["GET", "POST"])
+def references(request):
+    reference = savings_reference()
+    initial = {
+        "staff_day_cost": reference.staff_day_cost_cents / 100,
+        "staff_day_cost_source": reference.staff_day_cost_source,
+    }
+    form = SavingsReferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.savings_reference_update(**form.cleaned_data)
+        messages.success(request, _("Références des économies enregistrées."))
+        return redirect("insights:references")
+    return render(
+        request,
+        "insights/references.html",
+        {
+            "form": form,
+            "reference": reference,
+            "can_edit": has_capability(request.user, Capability.MANAGE_STAFFING),
+        },
+    )
