@@ -90,3 +90,16 @@ def test_sharing_contribution_and_rebilling_rules() -> None:
     assert result.rule is ChargeRule.SHARING
     contribution = next(c for c in result.charges() if c.rule is ChargeRule.CONTRIBUTION)
     assert (contribution.quantity, contribution.amount_cents) == (Decimal(0), 10000)
+
+
+def test_usage_from_rows_is_the_frame_of_the_typed_columns() -> None:
+    from decimal import Decimal
+
+    from mutualis.engine.frames import UsageColumns, usage_from_rows
+
+    columns = UsageColumns()
+    columns.add("12", "nas", 2026, 3, Decimal("1.5"))
+    columns.add("7", "ent", 2026, 12, Decimal("0.001"))
+    rows = [(12, "nas", 3, 1500), (7, "ent", 12, 1)]
+    assert usage_from_rows(rows, 2026).equals(columns.frame())
+    assert usage_from_rows([], 2026).equals(UsageColumns().frame())
