@@ -20,13 +20,11 @@ from mutualis.catalog.models import Subscription
 from mutualis.engine import (
     MemberColumns,
     MemberKind,
-    RebillKey,
-    Scope,
     SubscriptionColumns,
 )
 from mutualis.engine.fingerprint import VERSION as FINGERPRINT_VERSION
 from mutualis.engine.fingerprint import fingerprint as input_fingerprint
-from mutualis.engine.frames import usage_from_rows
+from mutualis.engine.frames import subscriptions_from_columns, usage_from_rows
 from mutualis.engine.money import QTY_SCALE
 from mutualis.members.models import Member
 from mutualis.metering.models import PERIOD_MONTHS, UsageRecord
@@ -128,19 +126,19 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
         "subscription_id", "member_id"
     ):
         covered.setdefault(subscription_id, []).append(str(member_id))
-    columns = SubscriptionColumns()
-    for pk, member_id, code, scope, start, end, rebill, rebill_own in rows:
-        columns.add(
-            str(member_id),
-            code,
-            Scope(scope),
-            start,
-            end,
-            covered.get(pk, ()),
-            RebillKey(rebill) if rebill else None,
-            RebillKey(rebill_own) if rebill_own else None,
-        )
-    return columns.frame()
+    if not rows:
+        return SubscriptionColumns().frame()
+    pks, member_ids, codes, scopes, starts, ends, rebills, rebills_own = zip(*rows, strict=True)
+    return subscriptions_from_columns(
+        member_ids,
+        codes,
+        scopes,
+        starts,
+        ends,
+        [covered.get(pk, ()) for pk in pks],
+        rebills,
+        rebills_own,
+    )
 
 
 def usage_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFrame:

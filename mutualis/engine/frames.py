@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 import polars as pl
 
@@ -133,6 +134,48 @@ class SubscriptionColumns:
             },
             schema=SUBSCRIPTION_SCHEMA,
         )
+
+
+def subscriptions_from_columns(
+    member_id: Sequence[int | str],
+    service: Sequence[str],
+    scope: Sequence[str],
+    start: Sequence[date | None],
+    end: Sequence[date | None],
+    establishments: Sequence[Sequence[str]],
+    rebill: Sequence[str | None],
+    rebill_own: Sequence[str | None],
+) -> pl.DataFrame:
+    """The subscription frame from whole columns (the values of :class:`Scope` and
+    :class:`RebillKey`, checked once per column; an empty key is none): for a reader of many
+    rows, without a record nor an enum per row — the same frame as
+    :class:`SubscriptionColumns`."""
+    checks: list[tuple[str, Sequence[str | None], type[StrEnum]]] = [
+        ("scope", scope, Scope),
+        ("rebill", rebill, RebillKey),
+        ("rebill_own", rebill_own, RebillKey),
+    ]
+    for name, values, kind in checks:
+        allowed: set[str | None] = {item.value for item in kind}
+        if name != "scope":
+            allowed |= {None, ""}
+        unknown = sorted(str(v) for v in set(values) - allowed)
+        if unknown:
+            raise ValueError(f"souscriptions : {name} inconnu « {unknown[0]} »")
+    frame = pl.DataFrame(
+        {
+            "member_id": pl.Series([str(v) for v in member_id], dtype=pl.String),
+            "service": pl.Series(service, dtype=pl.String),
+            "scope": pl.Series(scope, dtype=pl.String),
+            "start": pl.Series(start, dtype=pl.Date),
+            "end": pl.Series(end, dtype=pl.Date),
+            "establishments": _string_lists([list(items) for items in establishments]),
+            "rebill": pl.Series(rebill, dtype=pl.String),
+            "rebill_own": pl.Series(rebill_own, dtype=pl.String),
+        }
+    )
+    empty_is_none = [pl.col(c).replace("", None) for c in ("rebill", "rebill_own")]
+    return frame.with_columns(empty_is_none).cast(SUBSCRIPTION_SCHEMA)  # type: ignore[arg-type]
 
 
 _SEPARATOR = "\x1f"
@@ -322,5 +365,6 @@ __all__ = [
     "charges",
     "member_details",
     "quantity_of",
+    "subscriptions_from_columns",
     "usage_from_rows",
 ]

@@ -103,3 +103,34 @@ def test_usage_from_rows_is_the_frame_of_the_typed_columns() -> None:
     rows = [(12, "nas", 3, 1500), (7, "ent", 12, 1)]
     assert usage_from_rows(rows, 2026).equals(columns.frame())
     assert usage_from_rows([], 2026).equals(UsageColumns().frame())
+
+
+def test_subscriptions_from_columns_is_the_frame_of_the_typed_columns() -> None:
+    from datetime import date
+
+    import pytest
+
+    from mutualis.engine import RebillKey, Scope, SubscriptionColumns
+    from mutualis.engine.frames import subscriptions_from_columns
+
+    columns = SubscriptionColumns()
+    columns.add("3", "nas", Scope.WITH_ESTABLISHMENTS, date(2026, 7, 1), None, ["8", "9"],
+                RebillKey.POPULATION)  # fmt: skip
+    columns.add("4", "nas", Scope.SELF, None, date(2026, 3, 31), (), None, RebillKey.EQUAL)
+    frame = subscriptions_from_columns(
+        [3, "4"],
+        ["nas", "nas"],
+        ["with_establishments", "self"],
+        [date(2026, 7, 1), None],
+        [None, date(2026, 3, 31)],
+        [["8", "9"], ()],
+        ["population", ""],
+        [None, "equal"],
+    )
+    assert frame.equals(columns.frame())
+    with pytest.raises(ValueError, match="scope inconnu « partout »"):
+        subscriptions_from_columns(["3"], ["nas"], ["partout"], [None], [None], [()], [""], [""])
+    with pytest.raises(ValueError, match="rebill inconnu « au hasard »"):
+        subscriptions_from_columns(
+            ["3"], ["nas"], ["self"], [None], [None], [()], ["au hasard"], [""]
+        )
