@@ -355,13 +355,25 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def current_rss_mib() -> float:
-    """The resident memory now (Linux: /proc/self/statm), the peak elsewhere."""
+def _status_mib(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (Linux), in MiB; elsewhere the
+    peak from getrusage (which, on Linux, a process started by a larger one inherits through
+    exec: hence /proc)."""
     try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
     except OSError:
-        return rss_mib()
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+        pass
+    return rss_mib()
+
+
+def current_rss_mib() -> float:
+    return _status_mib("VmRSS")
+
+
+def peak_rss_mib() -> float:
+    return _status_mib("VmHWM")
 
 
 def engine_memory(
@@ -393,7 +405,7 @@ def engine_only(folder: str) -> None:
     loaded = current_rss_mib()
     allocate_many(simple_tariffs(), Inputs.build(members, None, usage), YEAR)
     allocate_many(full_tariffs(), Inputs.build(members, subscriptions, usage), YEAR)
-    print(rss_mib(), loaded)
+    print(peak_rss_mib(), loaded)
 
 
 def main(argv: list[str] | None = None) -> int:
