@@ -52,6 +52,7 @@ urlpatterns = [
     path("mon-espace/", include("mutualis.billing.portal_urls")),
     path("mon-espace/", include("mutualis.purchasing.portal_urls")),
     path("mon-espace/", include("mutualis.staffing.portal_urls")),
+    path("mon-espace/", include("mutualis.iot.portal_urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]
