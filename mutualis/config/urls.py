@@ -54,6 +54,7 @@ urlpatterns = [
     path("mon-espace/", include("mutualis.purchasing.portal_urls")),
     path("mon-espace/", include("mutualis.staffing.portal_urls")),
     path("elus/", include("mutualis.insights.urls")),
+    path("mon-espace/", include("mutualis.iot.portal_urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]
