@@ -47,11 +47,13 @@ urlpatterns = [
     path("operateur/achats/", include("mutualis.purchasing.urls")),
     path("operateur/informaticiens/", include("mutualis.staffing.urls")),
     path("operateur/capteurs/", include("mutualis.iot.urls")),
+    path("operateur/alertes/", include("mutualis.alerts.urls")),
     path("iot/", include("mutualis.iot.webhook_urls")),
     path("mon-espace/", include("mutualis.catalog.portal_urls")),
     path("mon-espace/", include("mutualis.billing.portal_urls")),
     path("mon-espace/", include("mutualis.purchasing.portal_urls")),
     path("mon-espace/", include("mutualis.staffing.portal_urls")),
+    path("mon-espace/", include("mutualis.alerts.portal_urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]
