@@ -7,6 +7,8 @@ monitored home is watched only under a recorded consent, and its alerts and cons
 only by the member's agents and the people the consent names.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,8 @@ from mutualis.core.roles import is_operator_staff
 from mutualis.iot.models import Sensor
 from mutualis.members.access import MemberOwnedQuerySet, visible_member_ids
 from mutualis.members.models import Member
+
+EMAIL = re.compile(r"[^\s<>,;:]+@[^\s<>,;:]+\.[^\s<>,;:]+")
 
 
 class Cause(models.TextChoices):
@@ -201,7 +205,10 @@ class MonitoringConsent(TimeStampedModel):
     )
     contacts = models.TextField(
         _("personnes à prévenir"),
-        help_text=_("Une par ligne : « Nom <adresse@exemple.fr> »."),
+        help_text=_(
+            "Une par ligne : le nom puis l'adresse électronique, par exemple "
+            "« Paul Dupont, paul.dupont@exemple.fr »."
+        ),
     )
     retention_days = models.PositiveIntegerField(_("conservation des alertes (jours)"), default=90)
     viewers = models.ManyToManyField(
@@ -236,13 +243,8 @@ class MonitoringConsent(TimeStampedModel):
         return f"{self.person} — {self.sensor}"
 
     def contact_addresses(self) -> list[str]:
-        found = []
-        for line in self.contacts.splitlines():
-            if "<" in line and line.rstrip().endswith(">"):
-                found.append(line.rsplit("<", 1)[1].rstrip()[:-1].strip())
-            elif "@" in line:
-                found.append(line.strip())
-        return [a for a in found if a]
+        """The e-mail addresses written in ``contacts``, one line each."""
+        return [m.group(0) for m in map(EMAIL.search, self.contacts.splitlines()) if m]
 
 
 class DetectionRun(Job):
