@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from mutualis.alerts.models import Alert
 from mutualis.core.roles import ROLE_CAPABILITIES
 from mutualis.core.roles import Capability as C
 from mutualis.core.tests.tenancy import object_builders
@@ -99,6 +100,9 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/instances/seances/<int:pk>/presences/": Expect(C.MANAGE_GOVERNANCE),
     "operateur/instances/registre/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
     "operateur/instances/registre/<int:pk>/completer/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/alertes/detection/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/<int:pk>/prise-en-compte/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/<int:pk>/resolution/": Expect(C.MANAGE_IOT),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -107,6 +111,9 @@ PAGE_WRITES: dict[str, Expect] = {
     P + "achats/<int:pk>/commandes/": agents_and(C.MANAGE_PURCHASING),
     P + "informaticien/journal/<int:pk>/viser/": agents_and(None),
     P + "informaticien/journal/<int:pk>/contester/": agents_and(None),
+    P + "alertes/<int:pk>/prise-en-compte/": agents_and(C.MANAGE_IOT),
+    P + "consentements/": agents_and(None),
+    P + "consentements/<int:pk>/retrait/": agents_and(None),
 }
 
 
@@ -144,6 +151,17 @@ PAGE_BODIES = {
         "last_name": "Martin",
         "email": "lea.martin@mairie.example.fr",
     },
+    "operateur/alertes/<int:pk>/resolution/": lambda w: {"note": "Joint de chasse changé."},
+    P + "alertes/<int:pk>/prise-en-compte/": lambda w: {"note": "Le plombier passe demain."},
+    P + "consentements/": lambda w: {
+        "sensor": w.objects[Alert].sensor_id,
+        "person": "M. R.",
+        "given_by": "M. R.",
+        "given_on": "01/11/2026",
+        "purpose": "Prévenir sa fille.",
+        "contacts": "Anne R. <anne.r@example.fr>",
+        "retention_days": "60",
+    },
     "operateur/capteurs/<int:pk>/intervention/": lambda w: {
         "kind": "battery",
         "date": "2026-11-20",
@@ -177,6 +195,12 @@ WRITES_SOMETHING = {
     "operateur/capteurs/<int:pk>/intervention/",
     "operateur/instances/nouvelle/",
     "operateur/instances/seances/<int:pk>/convoquer/",
+    "operateur/alertes/detection/",
+    "operateur/alertes/<int:pk>/prise-en-compte/",
+    "operateur/alertes/<int:pk>/resolution/",
+    P + "alertes/<int:pk>/prise-en-compte/",
+    P + "consentements/",
+    P + "consentements/<int:pk>/retrait/",
 }
 
 

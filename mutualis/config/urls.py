@@ -48,6 +48,7 @@ urlpatterns = [
     path("operateur/informaticiens/", include("mutualis.staffing.urls")),
     path("operateur/capteurs/", include("mutualis.iot.urls")),
     path("operateur/instances/", include("mutualis.governance.urls")),
+    path("operateur/alertes/", include("mutualis.alerts.urls")),
     path("iot/", include("mutualis.iot.webhook_urls")),
     path("mon-espace/", include("mutualis.catalog.portal_urls")),
     path("mon-espace/", include("mutualis.billing.portal_urls")),
@@ -55,6 +56,7 @@ urlpatterns = [
     path("mon-espace/", include("mutualis.staffing.portal_urls")),
     path("elus/", include("mutualis.insights.urls")),
     path("mon-espace/", include("mutualis.iot.portal_urls")),
+    path("mon-espace/", include("mutualis.alerts.portal_urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -102,3 +102,5 @@ def agents_and(capability: Capability | None) -> WriteRule:
 SERVICE_REQUEST = agents_and(Capability.DECIDE_REQUESTS)  # ask for a service, cancel the ask
 PURCHASING_ANSWER = agents_and(Capability.MANAGE_PURCHASING)  # needs, withdrawal, orders
 WORK_LOG_REVIEW = agents_and(None)  # acknowledge or contest a day of the shared technician
+ALERT_ACKNOWLEDGE = agents_and(Capability.MANAGE_IOT)  # take an alert into account
+MONITORING_CONSENT = agents_and(None)  # record or withdraw the consent of a monitored home
