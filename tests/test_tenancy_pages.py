@@ -48,6 +48,7 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/catalogue/<int:pk>/": Expect(C.MANAGE_CATALOG),
     "operateur/catalogue/<int:pk>/prix-seul/": Expect(C.MANAGE_CATALOG),
     "elus/references/": Expect(C.MANAGE_STAFFING),
+    "elus/rapports/": Expect(C.MANAGE_MEMBERS),
     "operateur/membres/<int:pk>/souscription/": Expect(C.MANAGE_MEMBERS),
     "operateur/souscriptions/<int:pk>/fin/": Expect(C.MANAGE_MEMBERS),
     "operateur/demandes/<int:pk>/": Expect(C.DECIDE_REQUESTS),
@@ -141,6 +142,7 @@ PAGE_BODIES = {
         "yearly_price": "1 200",
         "source": "Devis d'un hébergeur, 2026",
     },
+    "elus/rapports/": lambda w: {"year": "2026"},
     "elus/references/": lambda w: {
         "staff_day_cost": "260",
         "staff_day_cost_source": "Technicien territorial, charges comprises",
@@ -188,6 +190,7 @@ WRITES_SOMETHING = {
     "operateur/demandes/<int:pk>/",
     "operateur/catalogue/<int:pk>/prix-seul/",
     "elus/references/",
+    "elus/rapports/",
     "operateur/adhesions/<int:pk>/fin/",
     "operateur/membres/<int:pk>/agents/",
     "operateur/acces/<int:pk>/retrait/",

@@ -69,8 +69,33 @@ def _subscriptions(member: Member, year: int, services: Sequence[Service], shari
     )
     others = overlapping.filter(service_id__in=sharing).exclude(member=member)
     own = {s.service_id: s for s in Subscription.objects.filter(member=member).current_or_future()}
-    for subscription in others.select_related("service").prefetch_related("covered_establishments"):
-        columns.add(*_subscription_args(subscription, subscription.start_date))
+    covered: dict[int, list[str]] = defaultdict(list)
+    through = Subscription.covered_establishments.through.objects.filter(
+        subscription_id__in=others.values("pk")
+    )
+    for subscription_id, member_id in through.values_list("subscription_id", "member_id"):
+        covered[subscription_id].append(str(member_id))
+    rows = others.order_by("pk").values_list(
+        "pk",
+        "member_id",
+        "service__code",
+        "scope",
+        "start_date",
+        "end_date",
+        "rebill_key",
+        "rebill_own_key",
+    )
+    for pk, member_id, code, scope, start, end, rebill, rebill_own in rows:
+        columns.add(
+            str(member_id),
+            code,
+            Scope(scope),
+            start,
+            end,
+            sorted(covered.get(pk, ())),
+            RebillKey(rebill) if rebill else None,
+            RebillKey(rebill_own) if rebill_own else None,
+        )
     for service in services:
         subscription = own.get(service.pk)
         if subscription is not None:

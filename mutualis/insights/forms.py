@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.forms import DecimalField
+from mutualis.core.forms import DecimalField, IntegerField
 
 
 class SavingsReferenceForm(forms.Form):
@@ -21,3 +21,7 @@ class SavingsReferenceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ReportBatchForm(forms.Form):
+    year = IntegerField(label=_("Année"), min_value=2000, max_value=2100, max_digits=4)

@@ -8,6 +8,7 @@ from mutualis.billing.models import Tariff
 from mutualis.catalog.models import ReferencePrice
 from mutualis.core.tests.browser import check_accessibility, login
 from mutualis.core.tests.factories import UserFactory
+from mutualis.insights.models import ReportBatch
 from mutualis.members.size import SizeClass
 from mutualis.members.tests.factories import AgentAccessFactory
 
@@ -41,6 +42,9 @@ def test_elus_prices_and_readable_tariffs(new_context, issued_titres, world):
     page = new_context().new_page()
     login(page, "resp", PASSWORD)
     check_accessibility(page, "/elus/references/")
+    check_accessibility(page, "/elus/rapports/")
+    batch = ReportBatch.objects.create(year=2026, status="succeeded", report_count=3)
+    check_accessibility(page, f"/elus/rapports/{batch.pk}/")
     check_accessibility(page, f"/operateur/catalogue/{world['certificats'].pk}/prix-seul/")
     page = new_context().new_page()
     login(page, "agent", PASSWORD)
