@@ -149,6 +149,9 @@ def test_the_accountant_chooses_the_role_on_the_identity_page(
     assert response.status_code == 200
     assert 'filename="PES_ORMC_14200_2026_R1.xml"' in response["Content-Disposition"]
     assert b'<TypFic V="PESORMC"/>' in response.content
+    titre = issued_titres.invoices.order_by("number").last()
+    page = client.get(f"{BASE}/titres/{titre.pk}/").content.decode()
+    assert "article 3 du rôle n° 1 (2026)" in page and "PES_ORMC_14200_2026_R1.xml" in page
 
 
 def test_back_in_ordinary_mode_a_reduction_of_an_article_is_refused(ormc, issued_titres):
