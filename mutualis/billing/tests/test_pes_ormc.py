@@ -13,6 +13,7 @@ from mutualis.billing.services.identity import identity_update
 from mutualis.billing.services.invoices import invoice_correct, invoices_issue
 from mutualis.billing.services.pes import PesError
 from mutualis.billing.tests.conftest import COMMUNE_ADDRESSES, computed_run
+from mutualis.billing.tests.test_pes_corrections import corrected  # noqa: F401 (fixture)
 
 BASE = "/operateur/facturation"
 
@@ -149,6 +150,9 @@ def test_the_accountant_chooses_the_role_on_the_identity_page(
     assert response.status_code == 200
     assert 'filename="PES_ORMC_14200_2026_R1.xml"' in response["Content-Disposition"]
     assert b'<TypFic V="PESORMC"/>' in response.content
+    titre = issued_titres.invoices.order_by("number").last()
+    page = client.get(f"{BASE}/titres/{titre.pk}/").content.decode()
+    assert "article 3 du rôle n° 1 (2026)" in page and "PES_ORMC_14200_2026_R1.xml" in page
 
 
 def test_back_in_ordinary_mode_a_reduction_of_an_article_is_refused(ormc, issued_titres):
@@ -164,3 +168,21 @@ def test_back_in_ordinary_mode_a_reduction_of_an_article_is_refused(ormc, issued
     identity_update(pes_mode=PesMode.ORDINARY)
     with pytest.raises(PesError, match=f"{titre.reference} est parti comme article 1 du rôle n° 1"):
         transmit(Invoice.objects.all())
+
+
+def test_titres_complementaires_are_articles_of_the_next_role(corrected, pes_schema):  # noqa: F811
+    """The titres go in rôle 1; after the guide's correction, its titres complémentaires form
+    rôle 2, valid too; its réductions and annulations stay out."""
+    from mutualis.billing.models import PesTransmission
+
+    identity_update(pes_mode=PesMode.ORMC)
+    base_titres = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
+    first, _root = transmit(base_titres)
+    second, root = transmit(Invoice.objects.all())
+    pes_schema.assertValid(root)
+    assert [first.bordereaux, second.bordereaux] == [[[2026, "06", 1]], [[2026, "06", 2]]]
+    complements = Invoice.objects.filter(kind=InvoiceKind.COMPLEMENTARY)
+    assert second.document_count == complements.count() == 2
+    lines = [cents(m) for m in root.iterfind(".//LigneDePiece/BlocLignePiece/*/MtHT")]
+    assert sum(lines) == sum(c.total_cents for c in complements) == second.total_cents
+    assert PesTransmission.objects.count() == 2

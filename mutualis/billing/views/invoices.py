@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mutualis.billing import selectors
 from mutualis.billing.forms import CorrectionForm, InvoiceFilterForm
-from mutualis.billing.models import Invoice
+from mutualis.billing.models import Invoice, PesTransmittedDocument
 from mutualis.billing.services import exports, invoices, pes, transmissions
 from mutualis.billing.services.pdf import invoice_pdf
 from mutualis.core.access import operator_required
@@ -109,6 +109,12 @@ def invoice_detail(request, pk):
     )
     context = invoice_context(invoice)
     context["can_manage"] = has_capability(request.user, Capability.MANAGE_BILLING)
+    context["sent"] = (
+        PesTransmittedDocument.objects.filter(invoice=invoice)
+        .select_related("transmission")
+        .defer("transmission__content")
+        .first()
+    )
     return render(request, "billing/invoice_detail.html", context)
 
 
