@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 if error.name != f"mutualis.{app}.demo":
                     raise
                 continue
-            self.stdout.write(f"Démonstration : {app}…")
+            self.stdout.write(f"Démonstration : {apps.get_app_config(app).verbose_name}…")
             counts.update(module.load_demo())
         self.stdout.write(
             "Opérateur de démonstration prêt : "
