@@ -61,6 +61,9 @@ def environment() -> dict[str, str]:
         # 50 users hammering the API would hit the per-user limit (5000/hour) in seconds.
         API_THROTTLE_RATE="100000000/hour",
         ACCESS_LOG=str(VAR / "access.log"),
+        # The access log gives each request's time inside the worker (%(M)s, ms): the
+        # server's own cost, without the wait in the queue nor the client's.
+        GUNICORN_CMD_ARGS='--access-logformat "%(U)s %(s)s %(M)s"',
         BIND=f"{HOST}:{PORT}",
     )
     return env
@@ -320,13 +323,20 @@ def main(argv: list[str] | None = None) -> int:
                 journeys.append((agent_journeys[name], Client(sessions[name])))
 
         print(f"(1) {args.users} users, think time 1-3 s, {args.duration:.0f} s")
+        logged = _log_lines()
         recorder, elapsed = run_phase(journeys, args.duration, think=True)
-        print(f"  {'page':<34} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+        server_ms = _server_times(logged, {path: label for j, _ in journeys for label, path in j})
+        print(
+            f"  {'page':<34} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}"
+            f"   in the worker: {'p50':>5} {'p95':>5}"
+        )
         for label in sorted(recorder.times, key=lambda k: -statistics.median(recorder.times[k])):
             values = recorder.times[label]
+            own = server_ms.get(label) or [0.0]
             print(
                 f"  {label:<34} {len(values):>6} {percentile(values, 50) * 1000:>8.0f}"
                 f" {percentile(values, 95) * 1000:>8.0f} {len(recorder.errors[label]):>7}"
+                f"   {'':>14}{percentile(own, 50):>5.0f} {percentile(own, 95):>5.0f}"
             )
         print(f"  {recorder.count / elapsed:.1f} requests/s served with think time")
         errors = {k: v for k, v in recorder.errors.items() if v}
@@ -348,6 +358,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR: pages that failed (status): {errors}", file=sys.stderr)
         return 1
     return 0
+
+
+def _log_lines() -> int:
+    path = VAR / "access.log"
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def _server_times(skip: int, labels: dict[str, str]) -> dict[str, list[float]]:
+    """Per page label, the time (ms) of each request inside its worker, from the access log
+    lines written after the first ``skip`` ones."""
+    times: dict[str, list[float]] = defaultdict(list)
+    path = VAR / "access.log"
+    for line in path.read_text().splitlines()[skip:] if path.exists() else []:
+        parts = line.strip().strip('"').split()
+        if len(parts) == 3 and parts[0] in labels and parts[2].isdigit():
+            times[labels[parts[0]]].append(float(parts[2]))
+    return times
 
 
 class OperatorClient(Client):

@@ -57,7 +57,7 @@ DENSE_SLACK = 1 << 20
 many possible keys as rows (plus this slack); beyond, keys are first numbered by a sort."""
 
 
-def _rows(
+def read_rows(
     usage: pl.DataFrame, index: MemberIndex, year: int, services: Sequence[str]
 ) -> tuple[pl.DataFrame, dict[int, str]]:
     """The year's rows of ``services`` as (key, month, quantity), in one streaming pass that
@@ -106,7 +106,7 @@ def read_year(
     records, the largest monthly total (several records of one month are added up first).
     """
     size = index.ids.len()
-    frame, unknown = _rows(usage, index, year, services)
+    frame, unknown = read_rows(usage, index, year, services)
     key = frame[KEY].to_numpy().astype(np.int64, copy=False)
     month = frame["month"].to_numpy().astype(np.int64, copy=False)
     quantity = frame["quantity"].to_numpy().astype(np.int64, copy=False)
