@@ -49,6 +49,7 @@ urlpatterns = [
     path("operateur/capteurs/", include("mutualis.iot.urls")),
     path("operateur/alertes/", include("mutualis.alerts.urls")),
     path("iot/", include("mutualis.iot.webhook_urls")),
+    path("", include("mutualis.opendata.urls")),
     path("mon-espace/", include("mutualis.catalog.portal_urls")),
     path("mon-espace/", include("mutualis.billing.portal_urls")),
     path("mon-espace/", include("mutualis.purchasing.portal_urls")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mutualis.staffing",
     "mutualis.iot",
     "mutualis.alerts",
+    "mutualis.opendata",
     "mutualis.imports",
     "mutualis.demo",
 ]
