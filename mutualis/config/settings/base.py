@@ -50,10 +50,12 @@ INSTALLED_APPS = [
     "mutualis.billing",
     "mutualis.purchasing",
     "mutualis.staffing",
+    "mutualis.governance",
     "mutualis.iot",
     "mutualis.alerts",
     "mutualis.opendata",
     "mutualis.imports",
+    "mutualis.insights",
     "mutualis.demo",
 ]
 
@@ -250,6 +252,17 @@ IOT_MQTT_TLS = env_bool("IOT_MQTT_TLS", False)
 IOT_MQTT_CLIENT_ID = env_str("IOT_MQTT_CLIENT_ID", "")
 IOT_MQTT_GROUP = env_str("IOT_MQTT_GROUP", "mutualis")
 IOT_WEBHOOKS = env_webhooks("IOT_WEBHOOKS")
+# Storage of the readings (docs/iot.md): monthly partitions created this many months ahead
+# (PostgreSQL); raw values and hourly rollups kept this many days (0: forever); daily
+# rollups are kept.
+IOT_PARTITION_MONTHS_AHEAD = env_int("IOT_PARTITION_MONTHS_AHEAD", 3)
+IOT_RAW_RETENTION_DAYS = env_int("IOT_RAW_RETENTION_DAYS", 400)
+IOT_HOURLY_RETENTION_DAYS = env_int("IOT_HOURLY_RETENTION_DAYS", 1100)
+# Hypervision: a sensor is silent past this many times its reporting interval; a battery is
+# low under this voltage; a gateway is lost after this many minutes without an uplink.
+IOT_SILENT_FACTOR = env_int("IOT_SILENT_FACTOR", 3)
+IOT_BATTERY_LOW_MILLIVOLTS = env_int("IOT_BATTERY_LOW_MILLIVOLTS", 3300)
+IOT_GATEWAY_SILENT_MINUTES = env_int("IOT_GATEWAY_SILENT_MINUTES", 30)
 
 LOGGING = {
     "version": 1,
