@@ -50,6 +50,7 @@ urlpatterns = [
     path("operateur/instances/", include("mutualis.governance.urls")),
     path("operateur/alertes/", include("mutualis.alerts.urls")),
     path("iot/", include("mutualis.iot.webhook_urls")),
+    path("", include("mutualis.opendata.urls")),
     path("mon-espace/", include("mutualis.catalog.portal_urls")),
     path("mon-espace/", include("mutualis.billing.portal_urls")),
     path("mon-espace/", include("mutualis.purchasing.portal_urls")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mutualis.governance",
     "mutualis.iot",
     "mutualis.alerts",
+    "mutualis.opendata",
     "mutualis.imports",
     "mutualis.insights",
     "mutualis.demo",
