@@ -83,6 +83,10 @@ def test_the_catalogue_and_my_space_show_prices(issued_titres, world, client):
     assert "124,00" in page
     space = client.get(f"/mon-espace/{bourg.pk}/").content.decode()
     assert "Ce que nous payons" in space and "124,00" in space
+    total = sum(row.this_year_cents for row in pricing.paid(bourg, 2026))
+    from mutualis.billing.money import format_euros
+
+    assert f'<th scope="row">Total</th><td class="num">{format_euros(total)}</td>' in space
 
 
 def test_an_agent_enters_an_estimate_in_the_catalogue(world, client):
