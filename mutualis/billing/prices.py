@@ -68,7 +68,8 @@ def _subscriptions(member: Member, year: int, services: Sequence[Service], shari
         Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
     )
     others = overlapping.filter(service_id__in=sharing).exclude(member=member)
-    own = {s.service_id: s for s in Subscription.objects.filter(member=member).current_or_future()}
+    mine = Subscription.objects.filter(member=member).current_or_future().select_related("service")
+    own = {s.service_id: s for s in mine.prefetch_related("covered_establishments")}
     covered: dict[int, list[str]] = defaultdict(list)
     through = Subscription.covered_establishments.through.objects.filter(
         subscription_id__in=others.values("pk")
