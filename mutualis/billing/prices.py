@@ -207,16 +207,17 @@ class EnginePrices:
         estimates = {}
         me = str(member.pk)
         for tariff, result in results:
-            columns = result.charge_columns(explain=False)
-            cents = sum(
-                amount
-                for payer, issuer, amount in zip(
-                    columns.payer_id, columns.issuer_id, columns.amount_cents, strict=True
-                )
-                if payer == me and issuer is None
-            )
+            mine = [
+                charge
+                for charge in result.charges(explain=False)
+                if charge.payer_id == me and not charge.issuer_id
+            ]
+            cents = sum(charge.amount_cents for charge in mine)
             service = tariff.service
             label = _("tarif %(year)s adopté") % {"year": tariff.year}
+            exemption = next((c.exemption for c in mine if c.member_id == me and c.exemption), "")
+            if exemption and not cents:
+                label = _("exonéré (%(why)s), %(tariff)s") % {"why": exemption, "tariff": label}
             if service.pk in quantities:
                 basis = _("sur votre estimation : %(q)s %(unit)s") % {
                     "q": format_quantity(quantities[service.pk]),

@@ -120,3 +120,9 @@ def test_a_flat_fee_is_estimated_without_asking_a_quantity(db):
     estimate = _estimate(MemberFactory(), service)
     assert estimate.cents == 24000
     assert not estimate.needs_quantity
+
+
+def test_an_exemption_is_said(world):
+    small = world["communes"][0]  # 250 inhabitants: exempted from certificats
+    estimate = _estimate(small, world["certificats"])
+    assert estimate.cents == 0 and estimate.tariff.startswith("exonéré (")
