@@ -68,7 +68,8 @@ def _subscriptions(member: Member, year: int, services: Sequence[Service], shari
         Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
     )
     others = overlapping.filter(service_id__in=sharing).exclude(member=member)
-    own = {s.service_id: s for s in Subscription.objects.filter(member=member).current_or_future()}
+    mine = Subscription.objects.filter(member=member).current_or_future().select_related("service")
+    own = {s.service_id: s for s in mine.prefetch_related("covered_establishments")}
     covered: dict[int, list[str]] = defaultdict(list)
     through = Subscription.covered_establishments.through.objects.filter(
         subscription_id__in=others.values("pk")
@@ -206,16 +207,17 @@ class EnginePrices:
         estimates = {}
         me = str(member.pk)
         for tariff, result in results:
-            columns = result.charge_columns(explain=False)
-            cents = sum(
-                amount
-                for payer, issuer, amount in zip(
-                    columns.payer_id, columns.issuer_id, columns.amount_cents, strict=True
-                )
-                if payer == me and issuer is None
-            )
+            mine = [
+                charge
+                for charge in result.charges(explain=False)
+                if charge.payer_id == me and not charge.issuer_id
+            ]
+            cents = sum(charge.amount_cents for charge in mine)
             service = tariff.service
             label = _("tarif %(year)s adopté") % {"year": tariff.year}
+            exemption = next((c.exemption for c in mine if c.member_id == me and c.exemption), "")
+            if exemption and not cents:
+                label = _("exonéré (%(why)s), %(tariff)s") % {"why": exemption, "tariff": label}
             if service.pk in quantities:
                 basis = _("sur votre estimation : %(q)s %(unit)s") % {
                     "q": format_quantity(quantities[service.pk]),

@@ -39,6 +39,7 @@ def portal(request):
 @member_required()
 def portal_member(request, member):
     today = timezone.localdate()
+    paid = pricing.paid(member, today.year)
     return render(
         request,
         "catalog/portal/member.html",
@@ -53,7 +54,11 @@ def portal_member(request, member):
             )[:20],
             "today": today,
             "year": today.year,
-            "paid": pricing.paid(member, today.year),
+            "paid": paid,
+            "paid_totals": (
+                sum(row.this_year_cents for row in paid),
+                sum(row.last_year_cents for row in paid),
+            ),
         },
     )
 

@@ -41,11 +41,13 @@ PROGRESS_EVERY = 10
 
 def _build(batch, progress) -> dict:
     """The report of every member billed in the year (a titre issued to it), in one ZIP."""
+    from django.conf import settings
     from django.utils.translation import gettext as _
 
     from mutualis.billing.models import Invoice
     from mutualis.billing.services.identity import operator_identity
     from mutualis.core.jobs import JobFailure
+    from mutualis.insights.activity import Activity, activity_report_pdf
     from mutualis.insights.report import member_report_pdf, report_file_name, zip_reports
     from mutualis.insights.selectors import member_page
     from mutualis.members.models import Member
@@ -60,12 +62,19 @@ def _build(batch, progress) -> dict:
     name = operator_identity().name or None
     progress(_("Rapports des membres"), 0, len(members))
     reports = []
+    activity = Activity(batch.year)
     for done, member in enumerate(members, start=1):
         page = member_page(member, batch.year)
+        activity.add(page)
         reports.append((report_file_name(page), member_report_pdf(page, name)))
         if done % PROGRESS_EVERY == 0 or done == len(members):
             progress(done=done)
-    progress(_("Archive ZIP"))
+    progress(_("Rapport d'activité et archive ZIP"))
+    operator = name or settings.OPERATOR_NAME
+    reports.insert(
+        0, (f"rapport-activite-{batch.year}.pdf", activity_report_pdf(activity, operator))
+    )
     archive = zip_reports(reports)
-    type(batch).objects.filter(pk=batch.pk).update(archive=archive, report_count=len(reports))
-    return {"reports": len(reports)}
+    count = len(reports) - 1
+    type(batch).objects.filter(pk=batch.pk).update(archive=archive, report_count=count)
+    return {"reports": count}

@@ -2,6 +2,7 @@
 élus (the read-only role lands here) and for a member's own agents."""
 
 from contextlib import suppress
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -68,7 +69,7 @@ def member_page(request, member):
 def references(request):
     reference = savings_reference()
     initial = {
-        "staff_day_cost": reference.staff_day_cost_cents / 100,
+        "staff_day_cost": Decimal(reference.staff_day_cost_cents).scaleb(-2),
         "staff_day_cost_source": reference.staff_day_cost_source,
     }
     form = SavingsReferenceForm(request.POST or None, initial=initial)

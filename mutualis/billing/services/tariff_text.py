@@ -16,7 +16,8 @@ from mutualis.billing.models import Tariff
 from mutualis.billing.services.identity import operator_identity
 from mutualis.billing.services.pdf import pdf_text
 from mutualis.billing.services.tariffs import engine_tariff
-from mutualis.engine.describe import SectionPair, TariffText, compare, describe_tariff
+from mutualis.engine.describe import TariffText, describe_tariff
+from mutualis.engine.describe_diff import SectionPair, compare
 
 
 def tariff_text(tariff: Tariff) -> TariffText:

@@ -83,6 +83,10 @@ def test_the_catalogue_and_my_space_show_prices(issued_titres, world, client):
     assert "124,00" in page
     space = client.get(f"/mon-espace/{bourg.pk}/").content.decode()
     assert "Ce que nous payons" in space and "124,00" in space
+    total = sum(row.this_year_cents for row in pricing.paid(bourg, 2026))
+    from mutualis.billing.money import format_euros
+
+    assert f'<th scope="row">Total</th><td class="num">{format_euros(total)}</td>' in space
 
 
 def test_an_agent_enters_an_estimate_in_the_catalogue(world, client):
@@ -116,3 +120,9 @@ def test_a_flat_fee_is_estimated_without_asking_a_quantity(db):
     estimate = _estimate(MemberFactory(), service)
     assert estimate.cents == 24000
     assert not estimate.needs_quantity
+
+
+def test_an_exemption_is_said(world):
+    small = world["communes"][0]  # 250 inhabitants: exempted from certificats
+    estimate = _estimate(small, world["certificats"])
+    assert estimate.cents == 0 and estimate.tariff.startswith("exonéré (")

@@ -3,7 +3,8 @@ component kind of the registry covered, and what changed between two versions ma
 
 import pytest
 
-from mutualis.engine.describe import compare, describe_component, describe_tariff
+from mutualis.engine.describe import describe_component, describe_tariff
+from mutualis.engine.describe_diff import compare
 from mutualis.engine.rules import COMPONENTS
 from mutualis.engine.tariff import Tariff, parse_tariff
 

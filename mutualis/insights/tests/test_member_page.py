@@ -119,3 +119,23 @@ def test_the_comparison_is_anonymous(issued_titres, world, client):
     assert not any(peer.name in text for peer in peers)
     small = world["communes"][0]  # alone in its class: no quartiles
     assert selectors.member_page(small, 2026).comparisons[0].group is None
+
+
+def test_the_operator_invites_an_elected_agent(world, client, django_capture_on_commit_callbacks):
+    from mutualis.members.models import AgentAccess
+
+    bourg = world["communes"][1]
+    client.force_login(UserFactory(manager=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/operateur/membres/{bourg.pk}/agents/",
+            {
+                "first_name": "Anne",
+                "last_name": "Roux",
+                "email": "maire@bourg.example.fr",
+                "is_elected": "on",
+            },
+        )
+    assert response.status_code == 302
+    access = AgentAccess.objects.get(member=bourg, user__email="maire@bourg.example.fr")
+    assert access.is_elected
