@@ -249,6 +249,17 @@ def main() -> int:
         assert response.status_code == 200, response.status_code
 
     page_ms = median_ms(hypervision)
+    if os.environ.get("BENCH_IOT_QUERIES"):  # where the page's time goes
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            hypervision()
+            total = (time.perf_counter() - start) * 1000
+        spent = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        print(f"one page: {total:.0f} ms, {len(queries)} queries, {spent:.0f} ms in SQL")
+        for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+            print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
     year_ms = median_ms(year_page)
     raw_ms = median_ms(lambda: year_from_raw(sensor))
     print(
