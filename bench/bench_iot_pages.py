@@ -2,7 +2,8 @@
 
 Run with `.venv/bin/python bench/bench_iot_pages.py` (`make bench` runs every bench_*.py).
 Builds a fleet of BENCH_IOT_SENSORS sensors (default 40 000, over 400 members), each with a
-temperature and a battery measure, 500 gateways, 5 000 quarantined messages, one value of
+temperature and a battery measure (3 % of the sensors silent, 2 % of the batteries low),
+500 gateways, 5 000 quarantined messages, one value of
 each sensor received in the last hour, BENCH_IOT_DAYS (14) daily rollups of every sensor,
 and one sensor with a full year of raw values (every hour) and their rollups — in a fresh
 SQLite database, or in a fresh PostgreSQL database beside `BENCH_DATABASE_URL` when it is set
@@ -89,14 +90,17 @@ def build_fleet():
         Member(kind="commune", name=f"Commune {i:04d}", population=500 + i) for i in range(MEMBERS)
     )
     kinds = [SensorKind.COMFORT, SensorKind.WATER_METER, SensorKind.AIR_QUALITY]
+    minutes = [rng.choice([15, 60, 60, 1440]) for _ in range(SENSORS)]
     sensors = Sensor.objects.bulk_create(
         (
             Sensor(
                 member=members[i % MEMBERS],
                 name=f"Bâtiment {i // 10:04d}, capteur {i % 10}",
                 kind=kinds[i % 3],
-                reporting_minutes=rng.choice([15, 60, 60, 1440]),
-                last_seen_at=now - dt.timedelta(minutes=rng.randrange(0, 600)),
+                reporting_minutes=minutes[i],
+                # 3 % silent (more than 3 intervals), the others heard within their interval
+                last_seen_at=now
+                - dt.timedelta(minutes=minutes[i] * (rng.uniform(3, 20) if i % 33 == 0 else 1)),
             )
             for i in range(SENSORS)
         ),
@@ -108,7 +112,10 @@ def build_fleet():
                 sensor=s,
                 quantity=q,
                 last_time=now,
-                last_value=rng.uniform(2.9, 3.7) if q == Quantity.BATTERY else 20.0,
+                # 2 % of the batteries low (under 3.3 V)
+                last_value=(rng.uniform(2.9, 3.3) if rng.random() < 0.02 else rng.uniform(3.3, 3.7))
+                if q == Quantity.BATTERY
+                else 20.0,
             )
             for s in sensors
             for q in (Quantity.TEMPERATURE, Quantity.BATTERY)
@@ -119,7 +126,7 @@ def build_fleet():
         Gateway(
             eui=f"b827ebfffe{g:06x}",
             owner=members[g % MEMBERS] if g % 2 else None,
-            last_seen_at=now - dt.timedelta(minutes=rng.randrange(0, 90)),
+            last_seen_at=now - dt.timedelta(minutes=rng.randrange(0, 40)),
         )
         for g in range(500)
     )
@@ -197,6 +204,9 @@ def build_fleet():
         )
         for (measure_id, day), rs in days.items()
     )
+    if connection.vendor == "postgresql":  # as autovacuum would after such a load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     agent = get_user_model().objects.create_user("agent", password="x")
     AgentAccess.objects.create(user=agent, member=member)
     operator = get_user_model().objects.create_user(
@@ -277,7 +287,9 @@ if __name__ == "__main__":
     try:
         code = main()
     finally:
-        if PG_URL:
+        if PG_URL and not os.environ.get("BENCH_IOT_KEEP"):
             connection.close()
             _admin(f"DROP DATABASE IF EXISTS {PG_NAME}")
+        elif PG_URL:
+            print(f"kept: {PG_NAME} (drop it when done)")
     sys.exit(code)
