@@ -272,6 +272,8 @@ def main() -> int:
             print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
     year_ms = median_ms(year_page)
     raw_ms = median_ms(lambda: year_from_raw(sensor))
+    load = os.getloadavg()[0]
+    print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores")
     print(
         f"hypervision page        {page_ms:8.1f} ms  (goal {GOAL_MS} ms: {page_ms / GOAL_MS:.2f})"
     )
