@@ -10,8 +10,9 @@ SQLite database, or in a fresh PostgreSQL database beside `BENCH_DATABASE_URL` w
 (dropped afterwards). Then prints, as the median of 5 requests after a warm-up:
 
 - the hypervision page (operator, all filters off), against the goal of 200 ms;
-- a member's year of one sensor (« Mon espace », year view, read from the daily rollups),
-  beside the same year computed from the raw values in the same run (the baseline).
+- a member's year of one sensor (« Mon espace », year view, read from the daily rollups):
+  the page, and its read of the rollups beside the same year computed from the raw values in
+  the same run (the baseline).
 
 On PostgreSQL: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mutualis …
 """
@@ -75,6 +76,7 @@ from mutualis.iot.models import (  # noqa: E402
     Sensor,
     SensorKind,
 )
+from mutualis.iot.series import Period, series_for  # noqa: E402
 from mutualis.members.models import AgentAccess, Member  # noqa: E402
 
 YEAR = timezone.localdate().year - 1
@@ -272,12 +274,19 @@ def main() -> int:
             print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
     year_ms = median_ms(year_page)
     raw_ms = median_ms(lambda: year_from_raw(sensor))
+    period = Period("annee", dt.date(YEAR, 6, 1))
+    quantities = [Quantity.TEMPERATURE, Quantity.BATTERY]
+    series_ms = median_ms(lambda: series_for([sensor.pk], quantities, period))
     load = os.getloadavg()[0]
     print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores")
     print(
         f"hypervision page        {page_ms:8.1f} ms  (goal {GOAL_MS} ms: {page_ms / GOAL_MS:.2f})"
     )
     print(f"member's year (page)    {year_ms:8.1f} ms  from the daily rollups")
+    print(
+        f"member's year (query)   {series_ms:8.1f} ms  the rollups read; from raw: "
+        f"{raw_ms / series_ms:.1f} × longer"
+    )
     print(
         f"same year from raw SQL  {raw_ms:8.1f} ms  (query alone; the page / raw: "
         f"{year_ms / raw_ms:.2f})"
