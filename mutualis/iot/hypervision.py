@@ -87,7 +87,9 @@ def silent_sensors(filters: Filters, now: dt.datetime) -> Listing:
     """Active sensors heard last more than N × their interval ago (or never heard)."""
     factor = settings.IOT_SILENT_FACTOR
     sensors = Sensor.objects.filter(filters.sensors(), active=True)
-    intervals = sorted(set(sensors.values_list("reporting_minutes", flat=True).distinct()))
+    intervals = sorted(
+        set(sensors.order_by().values_list("reporting_minutes", flat=True).distinct())
+    )
     overdue = [
         Q(reporting_minutes=m, last_seen_at__lt=now - dt.timedelta(minutes=factor * m))
         for m in intervals

@@ -7,6 +7,8 @@ from mutualis.core.access import operator_required
 from mutualis.core.htmx import wants_fragment
 from mutualis.iot import hypervision as selectors
 from mutualis.iot.forms import SensorFilterForm
+from mutualis.iot.models import SensorKind
+from mutualis.members.models import Member
 
 REFRESH_SECONDS = 30
 
@@ -24,6 +26,16 @@ def hypervision(request):
     params["auto"] = "1" if not auto else "0"
     context = {
         "form": form,
+        # The member menu drawn by the template itself: Django's Select widget renders each
+        # of hundreds of options through a template of its own.
+        "members": Member.objects.order_by("name").values_list("pk", "name"),
+        "chosen": {
+            "member": filters.member.pk if filters.member is not None else None,
+            "kind": filters.kind,
+            "commune": request.GET.get("commune", "")[:5],
+        },
+        "kinds": SensorKind.choices,
+        "commune_error": form.errors.get("commune") if form.is_bound else None,
         "board": selectors.hypervision(filters),
         "auto": auto,
         "refresh": REFRESH_SECONDS,

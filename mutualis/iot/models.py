@@ -190,7 +190,10 @@ class Sensor(TimeStampedModel):
     class Meta:
         verbose_name = _("capteur")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["member", "kind"])]
+        indexes = [
+            models.Index(fields=["member", "kind"]),
+            models.Index(fields=["last_seen_at"], name="iot_sensor_last_seen"),  # hypervision
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -243,6 +246,8 @@ class Measure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sensor", "quantity"], name="iot_measure_unique")
         ]
+        # The hypervision's low batteries: the lowest latest values of a quantity first.
+        indexes = [models.Index(fields=["quantity", "last_value"], name="iot_measure_latest")]
 
     def __str__(self) -> str:
         return (

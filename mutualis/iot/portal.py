@@ -2,7 +2,6 @@
 building (day, month, year — from the rollups), and exports of any bounded period."""
 
 import datetime as dt
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -12,63 +11,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mutualis.core.access import member_required
-from mutualis.core.numbers import InputError, format_number, parse_date
-from mutualis.iot import charts
+from mutualis.iot.chart_context import charted, period_from, period_links
 from mutualis.iot.exports import export_response
 from mutualis.iot.forms import ExportForm
 from mutualis.iot.models import Measure, Sensor
-from mutualis.iot.series import VIEWS, Period, building_of, series_for
+from mutualis.iot.series import building_of, series_for
 
 
 def _sensors(member):
     return Sensor.objects.filter(member=member)
-
-
-def period_from(request) -> Period:
-    view = request.GET.get("vue", "mois")
-    if view not in VIEWS:
-        view = "mois"
-    try:
-        day = parse_date(request.GET.get("date"), required=False)
-    except InputError:
-        day = None
-    return Period(view, day or timezone.localdate())
-
-
-def _fmt(value: float) -> str:
-    return format_number(Decimal(str(round(value, 2))))
-
-
-def charted(series_list, period: Period) -> list[dict]:
-    """Each series with its chart's geometry (bars for consumptions and counts)."""
-    every = {"jour": 3, "mois": 3, "annee": 1}[period.view]
-    return [
-        {
-            "series": s,
-            "chart": charts.chart(
-                [p.label for p in s.points],
-                [p.value for p in s.points],
-                bars=s.how != "mean",
-                fmt=_fmt,
-                label_every=every,
-            ),
-        }
-        for s in series_list
-    ]
-
-
-def _period_links(request, period: Period) -> dict:
-    def link(p: Period) -> str:
-        params = request.GET.copy()
-        params["vue"], params["date"] = p.view, p.day.isoformat()
-        return "?" + params.urlencode()
-
-    return {
-        "period": period,
-        "views": [(key, label, link(Period(key, period.day))) for key, label in VIEWS.items()],
-        "previous": link(period.shifted(-1)),
-        "next": link(period.shifted(1)),
-    }
 
 
 @member_required()
@@ -116,7 +67,7 @@ def sensor_detail(request, member, pk):
             "sensor": sensor,
             "measures": measures,
             "charts": charted(series, period),
-            **_period_links(request, period),
+            **period_links(request, period),
         },
     )
 
@@ -142,7 +93,7 @@ def building(request, member):
             "building": name,
             "sensors": sensors,
             "charts": charted(series, period),
-            **_period_links(request, period),
+            **period_links(request, period),
         },
     )
 

@@ -13,8 +13,10 @@ from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
 from mutualis.core.roles import Capability, has_capability
 from mutualis.iot import selectors, services
+from mutualis.iot.chart_context import charted, period_from, period_links
 from mutualis.iot.forms import MaintenanceForm, SensorFilterForm, SensorForm
 from mutualis.iot.models import EventKind, Gateway, Sensor
+from mutualis.iot.series import series_for
 
 MANAGE = Capability.MANAGE_IOT
 
@@ -93,10 +95,14 @@ def sensor_detail(request, pk):
     sensor = get_object_or_404(
         Sensor.objects.visible_to(request.user).select_related("member", "commune"), pk=pk
     )
+    period = period_from(request)
+    quantities = [m.quantity for m in sensor.measures.all()]
     return render(
         request,
         "iot/sensor_detail.html",
         {
+            "charts": charted(series_for([sensor.pk], quantities, period), period),
+            **period_links(request, period),
             "sensor": sensor,
             "devices": sensor.devices.order_by("-installed_on", "-pk"),
             "latest": selectors.latest_values(sensor),

@@ -120,3 +120,11 @@ def test_htmx_refreshes_the_lists_alone_and_the_refresh_can_be_stopped(client, r
 def test_member_agents_do_not_see_the_screen(client, agent):
     client.force_login(agent)
     assert client.get(URL).status_code == 403
+
+
+def test_a_wrong_commune_is_said_and_filters_nothing(client, reader):
+    fleet(1)
+    client.force_login(reader)
+    page = client.get(URL, {"commune": "99999"})
+    assert "Aucune commune ne porte le code INSEE" in page.content.decode()
+    assert page.context["board"].silent.count == 1
