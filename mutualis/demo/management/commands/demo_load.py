@@ -1,3 +1,4 @@
+import time
 from importlib import import_module
 
 from django.core.management import call_command
@@ -20,16 +21,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
-        # Billing last: its run bills the days the staffing demo has posted as usage.
-        for app in ("purchasing", "staffing", "billing"):
+        # Billing last: its run bills the days the staffing demo and the sensors the iot demo
+        # have posted as usage.
+        for app in ("purchasing", "staffing", "iot", "billing"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
                 if error.name != f"mutualis.{app}.demo":
                     raise
                 continue
-            self.stdout.write(f"Démonstration : {app}…")
+            started = time.monotonic()
             counts.update(module.load_demo())
+            self.stdout.write(f"Démonstration : {app} ({time.monotonic() - started:.1f} s)")
         self.stdout.write(
             "Opérateur de démonstration prêt : "
             + ", ".join(f"{value} {key}" for key, value in counts.items())
