@@ -67,7 +67,8 @@ def _communes() -> list[Member]:
         .order_by("-population", "insee_code")
     )
     large = members[: COMMUNES // 2]
-    rural = _rng("iot", "rural").sample(members[COMMUNES // 2 :], COMMUNES - len(large))
+    rest = members[COMMUNES // 2 :]
+    rural = _rng("iot", "rural").sample(rest, min(len(rest), COMMUNES - len(large)))
     return large + sorted(rural, key=lambda m: m.insee_code)
 
 
