@@ -6,6 +6,7 @@ from mutualis.billing.api import AllocationRunViewSet, InvoiceViewSet, TariffVie
 from mutualis.catalog.api import ServiceRequestViewSet, ServiceViewSet, SubscriptionViewSet
 from mutualis.core.api_token import ObtainToken
 from mutualis.iot.api import GatewayViewSet, ReadingViewSet, SensorViewSet
+from mutualis.iot.api_rollups import DailyRollupViewSet, HourlyRollupViewSet
 from mutualis.members.api import MembershipViewSet, MemberViewSet
 from mutualis.metering.api import UsageRecordViewSet
 from mutualis.purchasing.api import (
@@ -38,6 +39,8 @@ router.register("staffing/work-log", WorkLogEntryViewSet, basename="worklogentry
 router.register("iot/gateways", GatewayViewSet, basename="iot-gateway")
 router.register("iot/sensors", SensorViewSet, basename="iot-sensor")
 router.register("iot/readings", ReadingViewSet, basename="iot-reading")
+router.register("iot/hourly", HourlyRollupViewSet, basename="iot-hourly")
+router.register("iot/daily", DailyRollupViewSet, basename="iot-daily")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

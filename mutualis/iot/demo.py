@@ -1,11 +1,11 @@
-"""The demo's fleet of connected objects: about 2,000 sensors of ~40 member communes and their
+"""The demo's fleet of connected objects: about 2,900 sensors of ~40 member communes and their
 buildings (water meters, school rooms, PV production, public lighting, a few air-quality
 stations), a dozen gateways, three months of history, and the months' active sensors posted
 as usage of « Plateforme objets connectés » (billed by the demo's run).
 
 Runs after the demo operator (mutualis.demo) and before the billing demo; deterministic and
 idempotent (a fleet in place is left as it is). The history is written set-based: a value a
-day for three months, a value an hour for the last two days.
+day for three months, a value an hour for the last day, then the rollups rebuilt.
 """
 
 import datetime as dt
@@ -29,6 +29,7 @@ from mutualis.iot.models import (
     Sensor,
     SensorEvent,
 )
+from mutualis.iot.rollups import rollups_rebuild
 from mutualis.iot.usage import iot_usage_post
 from mutualis.members.models import Member, MemberKind
 
@@ -218,6 +219,7 @@ def _history(pairs, now: dt.datetime) -> int:
             ingest_store.readings_insert(*columns)
             written += len(columns[3])
     ingest_store.sensors_seen(seen)
+    rollups_rebuild(since=HISTORY_START.date())
     return written
 
 

@@ -152,3 +152,46 @@ class SensorFilterForm(forms.Form):
         label=_("Type"), choices=[("", _("Tous")), *SensorKind.choices], required=False
     )
     commune = CommuneCodeField()
+
+
+EXPORT_MAX_DAYS = 366
+
+
+class ExportForm(forms.Form):
+    """A member's values over a bounded period, raw or from the rollups."""
+
+    sensor = forms.ModelChoiceField(
+        label=_("Capteur"), queryset=None, required=False, empty_label=_("Tous mes capteurs")
+    )
+    since = DateField(label=_("Du"))
+    until = DateField(label=_("Au (inclus)"))
+    step = forms.ChoiceField(
+        label=_("Pas"),
+        choices=[
+            ("valeurs", _("Chaque valeur mesurée")),
+            ("heure", _("Par heure (nombre, min., max., moyenne, somme, dernière)")),
+            ("jour", _("Par jour (idem)")),
+        ],
+        initial="jour",
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")], initial="csv"
+    )
+
+    def __init__(self, *args, sensors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sensor"].queryset = sensors
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until:
+            if until < since:
+                self.add_error("until", _("La fin précède le début."))
+            elif (until - since).days >= EXPORT_MAX_DAYS:
+                self.add_error(
+                    "until",
+                    _("Une période de %(n)s jours au plus : exportez-la en plusieurs fois.")
+                    % {"n": EXPORT_MAX_DAYS},
+                )
+        return data

@@ -35,6 +35,7 @@ from mutualis.iot.models import (
     QuarantinedMessage,
     QuarantineReason,
 )
+from mutualis.iot.rollups import rollups_refresh
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 4000  # characters of a quarantined message kept
@@ -266,6 +267,8 @@ def _ingest(messages: list[Message], directory: DeviceDirectory | None) -> Inges
             )
         ingest_store.sensors_seen(batch.sensors_seen)
         ingest_store.gateways_seen(batch.gateways_seen)
+    # Once the readings are committed: their hours' and days' rollups (rollups.py).
+    rollups_refresh(zip(batch.sensor_ids, batch.measure_ids, batch.times, strict=True))
     return batch.result
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import TimeStampedModel
@@ -228,10 +229,13 @@ class Device(TimeStampedModel):
 
 
 class Measure(models.Model):
-    """One quantity a sensor measures; its readings hang from it."""
+    """One quantity a sensor measures; its readings hang from it. Its latest value is kept
+    here by the rollups (rollups.py) so that « the latest values » never scan the readings."""
 
     sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="measures")
     quantity = models.CharField(_("grandeur"), max_length=20, choices=Quantity.choices)
+    last_time = models.DateTimeField(_("heure de la dernière valeur"), null=True, blank=True)
+    last_value = models.FloatField(_("dernière valeur"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mesure")
@@ -286,12 +290,21 @@ class ReadingQuerySet(MemberOwnedQuerySet):
 
 class Reading(models.Model):
     """One value of one measure at one time: the narrow time-series table. A delivery of the
-    same uplink again writes nothing (the unique constraint, inserts that ignore conflicts)."""
+    same uplink again writes nothing (the unique constraint, inserts that ignore conflicts).
 
-    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="readings")
+    On PostgreSQL the table is partitioned by month on `time` (migration 0002, storage.py):
+    its primary key there is (id, time), `id` coming from its own sequence; Django still
+    addresses a row by `id`, which stays unique. `received_at` is filled by the database."""
+
+    # No index of its own on sensor: the unique constraint starts with it (one index less
+    # to maintain on every insert).
+    sensor = models.ForeignKey(
+        Sensor, on_delete=models.CASCADE, related_name="readings", db_index=False
+    )
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="readings")
     time = models.DateTimeField(_("heure"))
     value = models.FloatField(_("valeur"))
+    received_at = models.DateTimeField(_("reçue le"), db_default=Now(), editable=False)
 
     objects = ReadingQuerySet.as_manager()
 
@@ -332,7 +345,70 @@ class QuarantinedMessage(models.Model):
         verbose_name = _("message en quarantaine")
         verbose_name_plural = _("messages en quarantaine")
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["reason"])]
+        indexes = [models.Index(fields=["reason"]), models.Index(fields=["received_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} — {self.dev_eui or self.topic}"
+
+
+class RollupQuerySet(MemberOwnedQuerySet):
+    member_field = "sensor__member"
+
+
+class Rollup(models.Model):
+    """The values of one measure over a period: how many, min, max, sum and the last one.
+    Maintained by rollups.py after each ingestion batch, rebuilt from the readings by
+    `mutualis iot rollups`."""
+
+    sensor = models.ForeignKey(
+        Sensor, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint starts with it
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(_("nombre de valeurs"))
+    min = models.FloatField(_("minimum"))
+    max = models.FloatField(_("maximum"))
+    sum = models.FloatField(_("somme"))
+    last = models.FloatField(_("dernière valeur"))
+    last_time = models.DateTimeField(_("heure de la dernière valeur"))
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.count} × {self.mean:g}"
+
+    @property
+    def mean(self) -> float:
+        return self.sum / self.count
+
+
+class HourlyRollup(Rollup):
+    """An hour (UTC) of a measure. Partitioned by month on `hour` on PostgreSQL, like the
+    readings."""
+
+    hour = models.DateTimeField(_("heure"))
+
+    class Meta:
+        verbose_name = _("agrégat horaire")
+        verbose_name_plural = _("agrégats horaires")
+        ordering = ["measure", "hour"]
+        constraints = [
+            models.UniqueConstraint(fields=["sensor", "measure", "hour"], name="iot_hourly_once")
+        ]
+
+
+class DailyRollup(Rollup):
+    """A day of a measure, in the operator's time zone (TIME_ZONE): what a member's month
+    and year are read from."""
+
+    day = models.DateField(_("jour"))
+
+    class Meta:
+        verbose_name = _("agrégat quotidien")
+        verbose_name_plural = _("agrégats quotidiens")
+        ordering = ["measure", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["sensor", "measure", "day"], name="iot_daily_once")
+        ]

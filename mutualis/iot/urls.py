@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutualis.iot import views
+from mutualis.iot import hypervision_views, views
 
 app_name = "iot"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.sensor_update, name="sensor_update"),
     path("<int:pk>/intervention/", views.sensor_maintenance, name="sensor_maintenance"),
     path("passerelles/", views.gateway_list, name="gateway_list"),
+    path("hypervision/", hypervision_views.hypervision, name="hypervision"),
 ]

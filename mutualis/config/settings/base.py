@@ -50,8 +50,11 @@ INSTALLED_APPS = [
     "mutualis.billing",
     "mutualis.purchasing",
     "mutualis.staffing",
+    "mutualis.governance",
     "mutualis.iot",
+    "mutualis.alerts",
     "mutualis.imports",
+    "mutualis.insights",
     "mutualis.demo",
 ]
 
@@ -227,6 +230,8 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running job that gave no sign of life for this long is taken as abandoned, and failed.
 JOB_STALE_AFTER_MINUTES = env_int("JOB_STALE_AFTER_MINUTES", 30)
+# An open alert nobody acknowledged for this long is escalated (once).
+ALERT_ESCALATION_MINUTES = env_int("ALERT_ESCALATION_MINUTES", 240)
 
 # Imported files (CSV/XLSX): every one is bounded before it is read.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 10)
@@ -246,6 +251,17 @@ IOT_MQTT_TLS = env_bool("IOT_MQTT_TLS", False)
 IOT_MQTT_CLIENT_ID = env_str("IOT_MQTT_CLIENT_ID", "")
 IOT_MQTT_GROUP = env_str("IOT_MQTT_GROUP", "mutualis")
 IOT_WEBHOOKS = env_webhooks("IOT_WEBHOOKS")
+# Storage of the readings (docs/iot.md): monthly partitions created this many months ahead
+# (PostgreSQL); raw values and hourly rollups kept this many days (0: forever); daily
+# rollups are kept.
+IOT_PARTITION_MONTHS_AHEAD = env_int("IOT_PARTITION_MONTHS_AHEAD", 3)
+IOT_RAW_RETENTION_DAYS = env_int("IOT_RAW_RETENTION_DAYS", 400)
+IOT_HOURLY_RETENTION_DAYS = env_int("IOT_HOURLY_RETENTION_DAYS", 1100)
+# Hypervision: a sensor is silent past this many times its reporting interval; a battery is
+# low under this voltage; a gateway is lost after this many minutes without an uplink.
+IOT_SILENT_FACTOR = env_int("IOT_SILENT_FACTOR", 3)
+IOT_BATTERY_LOW_MILLIVOLTS = env_int("IOT_BATTERY_LOW_MILLIVOLTS", 3300)
+IOT_GATEWAY_SILENT_MINUTES = env_int("IOT_GATEWAY_SILENT_MINUTES", 30)
 
 LOGGING = {
     "version": 1,

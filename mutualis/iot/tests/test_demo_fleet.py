@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mutualis.catalog.tests.factories import ServiceFactory
 from mutualis.iot.demo import load_demo
-from mutualis.iot.models import Device, Gateway, Reading, Sensor, SensorKind
+from mutualis.iot.models import DailyRollup, Device, Gateway, Reading, Sensor, SensorKind
 from mutualis.members.tests.factories import MemberFactory, MembershipFactory
 from mutualis.metering.models import UsageRecord
 
@@ -35,6 +35,9 @@ def test_the_fleet_reports_until_now_and_is_billed_month_by_month():
         .values_list("value", flat=True)
     )
     assert index == sorted(index) and len(index) > 90
+    # The charts of « Mon espace » read the rollups: rebuilt for the whole history.
+    days = DailyRollup.objects.filter(sensor=meter, measure__quantity="water_volume")
+    assert days.count() >= 90
     september = UsageRecord.objects.filter(service=service, year=2026, month=9)
     assert sum(r.quantity for r in september) == sensors  # all of them reported in September
     readings = Reading.objects.count()
