@@ -29,12 +29,20 @@ mosquitto: ## Start the MQTT broker of the ingestion tests (installs Debian's mo
 	@bash scripts/ensure-mosquitto
 
 demo: export DJANGO_SETTINGS_MODULE = mutualis.config.settings.demo
+demo: export BROKER_REACHABLE = import os, socket; socket.create_connection((os.environ.get("IOT_MQTT_HOST", "127.0.0.1"), int(os.environ.get("IOT_MQTT_PORT", "1883"))), 2).close()
 demo: install ## Install, load the demo operator (Gironde) and serve it (DEBUG off) on http://$(HOST):$(PORT)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/mutualis demo load --address http://$(HOST):$(PORT)
-	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & \
-	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & pids=$$!; \
+	  if $(BIN)/python -c "$$BROKER_REACHABLE" 2>/dev/null; then \
+	    echo "Broker MQTT joignable : travailleur d'ingestion et simulateur des capteurs lancés."; \
+	    $(BIN)/mutualis iot ingest --client-id mutualis-demo-ingest & pids="$$pids $$!"; \
+	    $(BIN)/mutualis iot simulate --rate 10 & pids="$$pids $$!"; \
+	  else \
+	    echo "Pas de broker MQTT joignable : la démonstration tourne sans remontées en direct (make mosquitto en lance un)."; \
+	  fi; \
+	  trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 serve: export DJANGO_SETTINGS_MODULE = $(SERVE_SETTINGS)

@@ -250,7 +250,8 @@ def main() -> None:
     app = uuid.uuid4().hex
     print(
         f"{len(euis)} sensors, {UPLINKS} ChirpStack v4 uplinks of {VALUES} values each, "
-        f"broker {HOST}:{PORT}, database {DATABASE}, {os.cpu_count()} cores"
+        f"broker {HOST}:{PORT}, database {DATABASE}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f} (the figures hold for an idle machine only)"
     )
     rate = ceiling(messages(app, euis, 0), app)
     print(f"broker ceiling (no database):  {rate:9,.0f} uplinks/s  {rate * VALUES:9,.0f} values/s")
@@ -266,6 +267,7 @@ def main() -> None:
             f"  {uplinks * VALUES:9,.0f} values/s  ratio to the ceiling {uplinks / rate:.2f}"
             f"  (goal ≥ {GOAL:,} values/s: {'met' if uplinks * VALUES >= GOAL else 'MISSED'})"
         )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     stored = Reading.objects.count()
     assert stored == len(results) * UPLINKS * VALUES, stored  # each value once, none lost
 

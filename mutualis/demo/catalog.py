@@ -160,11 +160,12 @@ SERVICES = [
     ),
     (
         "iot",
-        "Plateforme territoriale d'objets connectés",
+        "Plateforme objets connectés",
         Category.TERRITORY,
         Unit.FLAT,
         [C, E],
-        "Réseau LoRa mutualisé, capteurs de compteurs d'eau et de bâtiments.",
+        "Réseau LoRa mutualisé, capteurs de compteurs d'eau et de bâtiments : facturé par "
+        "capteur actif et par mois.",
     ),
     (
         "assistance",

@@ -132,10 +132,14 @@ STOCK_UNITS = {
 }
 
 
+# Counted per month and summed over the year (active sensors of each month).
+FLOW_CODES = {"iot"}
+
+
 def _catalog() -> dict[str, Service]:
     services = {}
     for code, name, category, unit, kinds, description in SERVICES:
-        stock = unit in STOCK_UNITS
+        stock = unit in STOCK_UNITS and code not in FLOW_CODES
         services[code], _ = Service.objects.get_or_create(
             code=code,
             defaults={

@@ -63,8 +63,9 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _moment(value: dt.datetime):
-    return value if _postgres() else connection.ops.adapt_datetimefield_value(value)
+def _moment(value: dt.datetime) -> str:
+    """A time as Django stores it in SQLite: naive UTC text."""
+    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def readings_insert(
@@ -78,10 +79,14 @@ def readings_insert(
         if _postgres():
             cursor.execute(_PG_READINGS.format(**names), [sensor_ids, measure_ids, times, values])
         else:
+            text: dict[dt.datetime, str] = {}  # a batch's times repeat: each converted once
+            for moment in times:
+                if moment not in text:
+                    text[moment] = _moment(moment)
             cursor.executemany(
                 _LITE_READINGS.format(**names),
                 [
-                    (s, m, _moment(t), v)
+                    (s, m, text[t], v)
                     for s, m, t, v in zip(sensor_ids, measure_ids, times, values, strict=True)
                 ],
             )

@@ -1,5 +1,6 @@
 """The platform billed through the engine: each month, the sensors of a member that reported
-at least once that month become usage of the catalogue service « Plateforme objets
+at least once that month (a day of the operator's time zone, read from the daily rollups: the
+count survives the raw values' retention) become usage of the catalogue service « Plateforme objets
 connectés » (code `iot`); the service's tariff prices them in the year's run, like any other
 service. No side path.
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.catalog.models import Service, Subscription
 from mutualis.catalog.services import subscription_create
-from mutualis.iot.models import Reading
+from mutualis.iot.models import DailyRollup
 from mutualis.members.models import Member
 from mutualis.metering.models import Period, UsageRecord, UsageSource
 from mutualis.metering.services import UsageReading, usage_record_set
@@ -45,10 +46,10 @@ def _month(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def active_sensors(year: int, month: int) -> dict[int, int]:
-    """Member id → how many of its sensors sent at least one value in the month (UTC)."""
+    """Member id → how many of its sensors sent at least one value in the month."""
     first, following = _month(year, month)
     return dict(
-        Reading.objects.filter(time__gte=first, time__lt=following)
+        DailyRollup.objects.filter(day__gte=first.date(), day__lt=following.date())
         .values("sensor__member_id")
         .annotate(sensors=Count("sensor_id", distinct=True))
         .values_list("sensor__member_id", "sensors")

@@ -11,7 +11,8 @@ from mutualis.billing.models import ChargeLine
 from mutualis.billing.services import runs, tariffs
 from mutualis.catalog.models import Subscription, UsageKind, YearlyReading
 from mutualis.catalog.tests.factories import ServiceFactory
-from mutualis.iot.models import Reading
+from mutualis.iot.models import DailyRollup, Reading
+from mutualis.iot.rollups import rollups_rebuild
 from mutualis.iot.tests.factories import make_sensor
 from mutualis.iot.usage import iot_usage_post
 from mutualis.members.tests.factories import MemberFactory
@@ -63,12 +64,19 @@ def test_a_years_active_sensors_are_billed_to_the_cent_by_the_run():
     make_sensor(town)  # silent all year: never billed
     school = make_sensor(other)
     report(school, 6, day=30)  # 1; the last day of a month counts in that month
-    Reading.objects.create(  # 31 December, 23:59 UTC: still 2026
+    Reading.objects.create(  # 31 December, 23:59 in Paris: still 2026
         sensor=school,
         measure=school.measures.first(),
-        time=dt.datetime(2026, 12, 31, 23, 59, tzinfo=dt.UTC),
+        time=dt.datetime(2026, 12, 31, 22, 59, tzinfo=dt.UTC),
         value=1,
     )
+    Reading.objects.create(  # 1 January 2027, 0:30 in Paris: not 2026
+        sensor=meters[1],
+        measure=meters[1].measures.first(),
+        time=dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC),
+        value=1,
+    )
+    rollups_rebuild()
     for month in range(1, 13):
         iot_usage_post(2026, month)
     for month in range(1, 13):  # posting again changes nothing
@@ -93,8 +101,10 @@ def test_a_member_whose_sensors_fell_silent_goes_back_to_zero():
     member = MemberFactory()
     sensor = make_sensor(member)
     report(sensor, 5)
+    rollups_rebuild()
     assert iot_usage_post(2026, 5).sensors == {member.pk: 1}
     Reading.objects.all().delete()  # e.g. a test uplink removed
+    DailyRollup.objects.all().delete()
     again = iot_usage_post(2026, 5)
     assert again.outcomes == {"replaced": 1}
     record = UsageRecord.objects.get(member=member, service=service, year=2026, month=5)
@@ -103,5 +113,6 @@ def test_a_member_whose_sensors_fell_silent_goes_back_to_zero():
 
 def test_without_the_catalogue_service_nothing_is_posted():
     report(make_sensor(), 5)
+    rollups_rebuild()
     posted = iot_usage_post(2026, 5)
     assert posted.errors and not UsageRecord.objects.exists()

@@ -41,7 +41,7 @@ def broker():
 
 
 @pytest.fixture
-def database(tmp_path, broker):
+def database(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'iot.sqlite3'}",
@@ -56,7 +56,7 @@ def database(tmp_path, broker):
 
 
 @pytest.fixture
-def run(database):
+def run(database, broker):
     run = Run(database)
     yield run
     run.forget()
@@ -65,8 +65,9 @@ def run(database):
 class Run:
     """Unique topics, client id and share group for one test."""
 
-    def __init__(self, database):
+    def __init__(self, database, port: int = 1883):
         self.path, self.env = database
+        self.port = port
         self.app = uuid.uuid4().hex
         self.client_id = f"mutualis-test-{self.app[:8]}"
         self.group = f"t{self.app[:8]}"
@@ -77,18 +78,20 @@ class Run:
             return topic.replace("17c82e96-be03-4f38-aef3-f83d48582d97", self.app)
         return topic.replace("eau@syndicat", self.tts_app)
 
-    def start(self, client_id: str = "") -> subprocess.Popen:
+    def start(self, client_id: str = "", *options: str) -> subprocess.Popen:
         worker = subprocess.Popen(
             [
                 sys.executable,
                 str(ROOT / "manage.py"),
                 "iot_ingest",
                 f"--client-id={client_id or self.client_id}",
+                f"--port={self.port}",
                 f"--group={self.group}",
                 f"--topic=application/{self.app}/device/+/event/up",
                 f"--topic=v3/{self.tts_app}/devices/+/up",
                 "--batch-size=7",
                 "--flush-seconds=0.2",
+                *options,
             ],
             env=self.env,
             cwd=ROOT,
@@ -101,7 +104,8 @@ class Run:
 
     def publish(self, messages) -> None:
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
-        client.connect("127.0.0.1", 1883)
+        client.max_inflight_messages_set(100)
+        client.connect("127.0.0.1", self.port)
         client.loop_start()
         try:
             for topic, body in messages:
@@ -145,7 +149,7 @@ class Run:
             client = mqtt.Client(
                 mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True
             )
-            client.connect("127.0.0.1", 1883)
+            client.connect("127.0.0.1", self.port)
             client.loop(0.2)
             client.disconnect()
 

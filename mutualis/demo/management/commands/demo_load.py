@@ -1,3 +1,4 @@
+import time
 from importlib import import_module
 
 from django.apps import apps
@@ -21,10 +22,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
-        # Billing after staffing: its run bills the days the staffing demo has posted as usage;
-        # governance: it records the meeting that adopted the tariffs billing loaded; insights
-        # last (reference prices for the savings).
-        for app in ("purchasing", "staffing", "billing", "governance", "insights"):
+        # Billing after staffing and iot: its run bills the days the staffing demo and the
+        # sensors the iot demo have posted as usage; governance: it records the meeting that
+        # adopted the tariffs billing loaded; insights last (reference prices for the savings).
+        for app in ("purchasing", "staffing", "iot", "billing", "governance", "insights"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
@@ -32,7 +33,9 @@ class Command(BaseCommand):
                     raise
                 continue
             self.stdout.write(f"Démonstration : {apps.get_app_config(app).verbose_name}…")
+            started = time.monotonic()
             counts.update(module.load_demo())
+            self.stdout.write(f"  prêt en {time.monotonic() - started:.1f} s")
         self.stdout.write(
             "Opérateur de démonstration prêt : "
             + ", ".join(f"{value} {key}" for key, value in counts.items())
