@@ -101,3 +101,21 @@ def test_bulk_writes_leave_one_event_on_their_run_shown_with_the_titre(client, i
     page = client.get(f"/operateur/facturation/titres/{invoices[0].pk}/").content.decode()
     assert "Historique" in page and "Titres de recettes émis" in page
     assert "Lignes de participation calculées" in page
+
+
+def test_adopting_a_new_version_records_the_previous_one_as_superseded():
+    from mutualis.billing.services.tariffs import tariff_adopt, tariff_new_version
+    from mutualis.billing.tests.factories import TariffFactory
+    from mutualis.members.services import decision_create
+
+    decision = decision_create(
+        member=None,
+        body="Comité syndical",
+        number="2026-3",
+        date=dt.date(2026, 3, 1),
+        subject="Tarifs",
+    )
+    first = tariff_adopt(tariff=TariffFactory(), decision=decision)
+    tariff_adopt(tariff=tariff_new_version(tariff=first), decision=decision)
+    statuses = list(first.history.order_by("history_date").values_list("status", flat=True))
+    assert statuses == ["draft", "adopted", "superseded"]
