@@ -166,7 +166,7 @@ def search(
                     user=_who(record.history_user),
                     ip=record.ip_address or "",
                     action=_(ACTIONS.get(record.history_type, record.history_type)),
-                    what=f"{_label(model)} n° {record.id} — {str(record)[:120]}",
+                    what=f"{_label(model)} n° {record.id} — {str(record.history_object)[:120]}",
                     changes=_changes_with_previous(record),
                 )
             )

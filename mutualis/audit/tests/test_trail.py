@@ -76,6 +76,7 @@ def test_the_administrator_searches_by_user_model_date_and_object(client):
         },
     ).content.decode()
     assert f"n° {subscription.pk}" in found and "paul" in found and "31/12/2026" in found
+    assert " as of " not in found
     nothing = client.get(url, {"model": "catalog.subscription", "user": "nobody"}).content.decode()
     assert "Aucune modification enregistrée." in nothing
     # The trail is read-only: the page takes no writes.
