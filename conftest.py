@@ -22,6 +22,26 @@ def require_service(name: str, host: str, port: int) -> None:
         pytest.skip(message)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_gives_the_second_factor():
+    """`client.force_login(staff)` verifies the session with the user's device, so that the
+    pages' tests need not type codes; enforcement is tested through the real login pages
+    (mutualis/core/tests/test_two_factor.py), which this does not touch."""
+    from django.test.client import ClientMixin
+
+    from mutualis.core.tests.twofactor import verify_session
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_session(self, user)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "force_login", force_login)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (API throttling, password reset) start from zero in each test."""

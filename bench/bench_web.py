@@ -48,6 +48,8 @@ HOST, PORT = "127.0.0.1", 8016
 PASSWORD = "demo-mutualis"  # the demo's public password
 OPERATORS = ["responsable", "comptable", "technicien", "lecture"]
 AGENTS = ["mairie", "epci"]
+# Demo accounts whose role needs the second factor (mutualis.core.twofactor).
+SECOND_FACTOR = {"admin", "responsable", "comptable"}
 SEED = 20260101
 
 
@@ -185,12 +187,32 @@ def login(username: str) -> dict[str, str]:
     )
     if status != 302:
         raise RuntimeError(f"login of {username} answered {status}")
+    if username in SECOND_FACTOR:
+        status, _, _ = client.request(
+            "POST",
+            "/connexion/double-authentification/",
+            {"csrfmiddlewaretoken": client.cookies["csrftoken"], "code": demo_code()},
+        )
+        if status != 302:
+            raise RuntimeError(f"second factor of {username} answered {status}")
     return client.cookies
+
+
+def demo_code(steps_ahead: int = 0) -> str:
+    """The demo accounts' TOTP code (mutualis.demo.services.DEMO_TOTP_KEY); one step ahead
+    (still within django-otp's tolerance) when the current one was just used."""
+    from django_otp.oath import totp
+
+    key = b"mutualis-demo-totp!!"
+    return f"{totp(key, t0=-30 * steps_ahead):06d}"
 
 
 def api_token(username: str) -> str:
     conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-    body = json.dumps({"username": username, "password": PASSWORD})
+    credentials = {"username": username, "password": PASSWORD}
+    if username in SECOND_FACTOR:  # its session login used the current code
+        credentials["otp"] = demo_code(steps_ahead=1)
+    body = json.dumps(credentials)
     conn.request("POST", "/api/v1/token/", body, {"Content-Type": "application/json"})
     response = conn.getresponse()
     payload = json.loads(response.read())

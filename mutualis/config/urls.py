@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mutualis.core import twofactor_views
 from mutualis.core import views as core_views
 from mutualis.core.access import public
 from mutualis.core.forms import LoginForm
@@ -19,6 +20,17 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("connexion/double-authentification/", twofactor_views.verify, name="two_factor_verify"),
+    path(
+        "connexion/double-authentification/activer/",
+        twofactor_views.enrol,
+        name="two_factor_enrol",
+    ),
+    path(
+        "connexion/double-authentification/codes-de-secours/",
+        twofactor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path(
         "connexion/mot-de-passe/",
         public(core_views.PasswordResetView.as_view()),
@@ -49,6 +61,7 @@ urlpatterns = [
     path("operateur/capteurs/", include("mutualis.iot.urls")),
     path("operateur/instances/", include("mutualis.governance.urls")),
     path("operateur/alertes/", include("mutualis.alerts.urls")),
+    path("operateur/historique/", include("mutualis.audit.urls")),
     path("iot/", include("mutualis.iot.webhook_urls")),
     path("", include("mutualis.opendata.urls")),
     path("mon-espace/", include("mutualis.catalog.portal_urls")),

@@ -56,12 +56,21 @@ def _with_pending_requests(sections, user):
     ]
 
 
+def _awaiting_second_factor(user) -> bool:
+    """Between the password and the code, the menu would only lead back to the code."""
+    from mutualis.core.twofactor import is_verified, needs_second_factor
+
+    return not is_verified(user) and needs_second_factor(user)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     items: list[dict] = []
-    if user is not None and user.is_authenticated:
+    if user is not None and user.is_authenticated and not _awaiting_second_factor(user):
         if has_capability(user, Capability.VIEW_ALL):
             sections = _with_open_contests(_operator_sections())
+            if has_capability(user, Capability.VIEW_AUDIT):
+                sections.append((_("Historique"), reverse("audit:search"), ()))
             sections = _with_pending_requests(sections, user)
         else:
             sections = [(_("Mon espace"), reverse("portal"), ())]

@@ -27,6 +27,7 @@ class Capability(StrEnum):
     LOG_WORK = "log_work"  # log days in the work log (a technician: only their own)
     MANAGE_IOT = "manage_iot"  # gateways, sensors, their maintenance and import
     MANAGE_GOVERNANCE = "manage_governance"  # bodies, meetings, convocations, délibérations
+    VIEW_AUDIT = "view_audit"  # search the audit trail (the administrator)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

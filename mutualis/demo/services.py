@@ -4,6 +4,7 @@ Deterministic (seeded) and idempotent: a second run finds everything in place an
 nothing.
 """
 
+import base64
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -265,7 +266,7 @@ def _subscriptions(services, dept, epci_members, outside, communes, establishmen
 
 def _users(communes, epci_members, outside) -> dict[str, tuple[User, Member]]:
     for login in STAFF:
-        _user(login, operator_role=login.role)
+        demo_second_factor(_user(login, operator_role=login.role))
     rural = min(
         (m for m in communes if (m.population or 0) >= 300),
         key=lambda m: (m.population, m.name),
@@ -296,6 +297,32 @@ def _user(login: DemoLogin, operator_role: str = "", first_name="", last_name=""
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     return user
+
+
+# The demo's staff who need a second factor (core/twofactor.py) share one published key:
+# add it to an authenticator app, or print the current code with `mutualis demo code`.
+DEMO_TOTP_KEY = b"mutualis-demo-totp!!".hex()
+
+
+def demo_totp_secret() -> str:
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip("=")
+
+
+def demo_second_factor(user: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mutualis.core.twofactor import required_by_role
+
+    if required_by_role(user):
+        TOTPDevice.objects.get_or_create(
+            user=user, name="démonstration", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+        )
+
+
+def demo_code() -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
 
 
 def _requests(services, agents) -> None:

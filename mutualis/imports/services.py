@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from mutualis.core.jobs import JobFailure, Progress, job_enqueue, job_run
+from mutualis.core.signals import bulk_written
 from mutualis.core.tabular import ImportReport, Table, TabularError, read_table
 from mutualis.imports.importers import Importer, get_importer
 from mutualis.imports.models import ImportJob
@@ -65,6 +66,14 @@ def _run(job: ImportJob, progress: Progress) -> dict:
     summary = report.to_dict()
     summary.pop("errors")
     summary.pop("warnings")
+    bulk_written.send(  # the audit trail records the import, not each row written in bulk
+        sender=ImportJob,
+        parent=job,
+        action=_("Import : %(kind)s") % {"kind": job.get_kind_display()},
+        count=report.rows,
+        detail=summary,
+        user=job.created_by,
+    )
     return summary
 
 

@@ -52,6 +52,7 @@ from mutualis.billing.services.invoices import (
     reserve_numbers,
 )
 from mutualis.catalog.models import Service
+from mutualis.core.signals import bulk_written
 from mutualis.members.models import Decision, Member
 from mutualis.members.services import decision_create
 
@@ -412,6 +413,15 @@ def _issue_complementary(
         for index, row in enumerate(rows)
     ]
     Invoice.objects.bulk_create(titres)
+    if titres:
+        bulk_written.send(
+            sender=Invoice,
+            parent=titres[0].run,
+            action=_("Titres complémentaires émis"),
+            count=len(titres),
+            detail={"numéros": [t.number for t in titres]},
+            user=issued_by,
+        )
     InvoiceLine.objects.bulk_create(
         [
             InvoiceLine(

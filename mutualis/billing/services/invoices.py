@@ -28,6 +28,7 @@ from mutualis.billing.models import (
 )
 from mutualis.billing.services.identity import identity_snapshot
 from mutualis.catalog.models import Service
+from mutualis.core.signals import bulk_written
 from mutualis.members.models import Member
 
 PAYMENT_DAYS = 30
@@ -213,6 +214,18 @@ def invoices_issue(
     )
     by_payer = {invoice.member_id: invoice.pk for invoice in invoices}
     _issue_lines(lines, by_payer)
+    bulk_written.send(  # one event on the run for the titres inserted in one statement
+        sender=Invoice,
+        parent=run,
+        action=_("Titres de recettes émis"),
+        count=len(invoices),
+        detail={
+            "exercice": year,
+            "bordereau": bordereau,
+            "numéros": [first, first + len(totals) - 1],
+        },
+        user=issued_by,
+    )
     return invoices
 
 

@@ -25,6 +25,7 @@ from mutualis.billing.models import (
 )
 from mutualis.billing.services.tariffs import engine_tariff
 from mutualis.core.jobs import JobFailure, Progress, job_enqueue, job_run
+from mutualis.core.signals import bulk_written
 from mutualis.engine import AllocationResult, Inputs, allocate_many
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,13 @@ def _store(run: AllocationRun, progress: Progress) -> dict:
     lines = computed.lines
     progress(_("Enregistrement de %(n)s lignes") % {"n": len(lines)})
     store_lines(run, lines)
+    bulk_written.send(  # the audit trail records the run, not each line (COPY/executemany)
+        sender=ChargeLine,
+        parent=run,
+        action=_("Lignes de participation calculées"),
+        count=len(lines),
+        user=run.created_by,
+    )
     RunService.objects.bulk_create(
         [_run_service(run, tariff, result) for tariff, result in computed.results]
     )

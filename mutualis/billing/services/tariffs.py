@@ -107,9 +107,11 @@ def tariff_adopt(*, tariff: Tariff, decision: Decision) -> Tariff:
             {"decision": _("Un tarif est adopté par une délibération de l'opérateur.")}
         )
     tariff_check(service=tariff.service, year=tariff.year, text=tariff.text, source=tariff.source)
-    Tariff.objects.filter(
+    for previous in Tariff.objects.filter(
         service=tariff.service, year=tariff.year, status=TariffStatus.ADOPTED
-    ).update(status=TariffStatus.SUPERSEDED, updated_at=timezone.now())
+    ):  # one row at most, saved (not updated in SQL) so that the audit trail records it
+        previous.status = TariffStatus.SUPERSEDED
+        previous.save(update_fields=["status", "updated_at"])
     tariff.status = TariffStatus.ADOPTED
     tariff.decision = decision
     tariff.adopted_at = timezone.now()

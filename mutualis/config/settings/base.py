@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "mutualis.territory",
     "mutualis.members",
     "mutualis.catalog",
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
     "mutualis.opendata",
     "mutualis.imports",
     "mutualis.insights",
+    "mutualis.audit",
     "mutualis.demo",
 ]
 
@@ -67,10 +72,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail (mutualis/audit) reads the user and the client's address of each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mutualis.core.middleware.LoginRequiredMiddleware",
+    # Staff who can issue titres or manage rights give a second factor (core/twofactor.py).
+    "mutualis.core.twofactor.SecondFactorMiddleware",
     "mutualis.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -281,5 +291,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mutualis@localhost")
 
 # The operator running this instance.
 OPERATOR_NAME = env_str("OPERATOR_NAME", "Opérateur public de services numériques")
+# The name authenticator apps show beside the account (TOTP second factor).
+OTP_TOTP_ISSUER = OPERATOR_NAME
 # Its territory (département codes), for coverage figures; by default where its adherents are.
 OPERATOR_DEPARTEMENTS = env_list("OPERATOR_DEPARTEMENTS", [])

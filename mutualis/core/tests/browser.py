@@ -160,7 +160,18 @@ def new_context(browser, live_server) -> Iterator[Callable]:
 
 
 def login(page, username: str, password: str) -> None:
-    """Logs in through the real login form, as a person would."""
+    """Logs in through the real login form, as a person would, then types a recovery code
+    when the account needs a second factor (core/twofactor.py)."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from mutualis.core.tests.twofactor import one_recovery_code
+    from mutualis.core.twofactor import needs_second_factor
+
+    user = get_user_model().objects.filter(username=username).first()
+    code = None
+    if user is not None and needs_second_factor(user):
+        code = one_recovery_code(user, StaticToken.random_token())
     page.goto(reverse("login"))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
@@ -169,6 +180,10 @@ def login(page, username: str, password: str) -> None:
     if page.url.split("?")[0].endswith(reverse("login")):
         errors = page.locator("[role=alert]").all_inner_texts()
         pytest.fail(f"Login as {username!r} failed: {' '.join(errors) or 'still on the form'}")
+    if code is not None:
+        page.fill("input[name=code]", code)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
 
 
 def run_axe(page) -> list[dict]:

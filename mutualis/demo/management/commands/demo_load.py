@@ -5,7 +5,13 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from mutualis.demo.services import DEPARTEMENT, PASSWORD, demo_load, demo_logins
+from mutualis.demo.services import (
+    DEPARTEMENT,
+    PASSWORD,
+    demo_load,
+    demo_logins,
+    demo_totp_secret,
+)
 
 
 class Command(BaseCommand):
@@ -45,4 +51,9 @@ class Command(BaseCommand):
         for login in demo_logins():
             self.stdout.write(f"  login: {login.username:<12} {login.label}")
         self.stdout.write("")
+        self.stdout.write(
+            "Double authentification (admin, responsable, comptable) : clé TOTP de démonstration "
+            f"{demo_totp_secret()} à ajouter dans une application d'authentification, ou le "
+            "code du moment avec `.venv/bin/mutualis demo code`."
+        )
         self.stdout.write(f"Ouvrez {options['address']} et connectez-vous.")

@@ -1,0 +1,1 @@
+from mutualis.billing.tests.conftest import issued_titres, world  # noqa: F401 (fixtures)
