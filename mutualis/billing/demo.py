@@ -24,8 +24,8 @@ from mutualis.billing.models import (
 )
 from mutualis.billing.services import identity, invoices, runs, tariffs
 from mutualis.catalog.models import Service, Subscription
+from mutualis.governance.services import operator_decision
 from mutualis.members.models import Member, MemberKind
-from mutualis.members.services import decision_create
 from mutualis.metering.models import Period, UsageRecord, UsageSource
 from mutualis.territory.models import Commune
 
@@ -139,8 +139,7 @@ def _tariffs(departement: Member) -> dict[str, Tariff]:
     decision = None
     for tariff in loaded.values():
         if tariff.status == TariffStatus.DRAFT and tariff.version == 1:
-            decision = decision or decision_create(
-                member=None,
+            decision = decision or operator_decision(
                 body="Comité syndical",
                 number=f"{YEAR - 1}-42",
                 date=dt.date(YEAR - 1, 12, 10),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.core.jobs import job_enqueue
+from mutualis.core.numbers import format_date
 from mutualis.governance.models import (
     AgendaItem,
     Attendance,
@@ -32,6 +33,39 @@ def body_kind_for(name: str) -> str:
     if "bureau" in lowered:
         return BodyKind.BUREAU
     return BodyKind.OTHER
+
+
+@transaction.atomic
+def operator_decision(*, body: str, number: str, date: dt.date, subject: str) -> Decision:
+    """The operator's délibération n° `number` of `date`'s year, with its register entry:
+    every app that records one (tariff adoption, lot award, correction) comes through here.
+
+    A délibération already in the register under that number and on that date is the same
+    vote (one délibération adopts all the year's tariffs): it is reused, never doubled. The
+    same number on another date is refused, naming the one in the register."""
+    number = number.strip()
+    if number:
+        existing = Decision.objects.filter(
+            member__isnull=True, date__year=date.year, number=number
+        ).first()
+        if existing is not None:
+            if existing.date != date:
+                raise ValidationError(
+                    {
+                        "number": _(
+                            "La délibération n° %(number)s de %(year)s est déjà au registre, "
+                            "datée du %(date)s."
+                        )
+                        % {"number": number, "year": date.year, "date": format_date(existing.date)}
+                    }
+                )
+            register_entry_ensure(decision=existing)
+            return existing
+    decision = Decision(member=None, body=body, number=number, date=date, subject=subject)
+    decision.full_clean()
+    decision.save()
+    register_entry_ensure(decision=decision)
+    return decision
 
 
 def register_entry_ensure(*, decision: Decision) -> Deliberation:
@@ -222,8 +256,8 @@ def deliberation_create(
         raise ValidationError({"number": _("Ce numéro est déjà au registre cette année.")})
     decision = Decision(member=None, body=body.name, number=number, date=date, subject=subject)
     decision.full_clean()
-    decision.save()  # the signal creates the register entry
-    entry = Deliberation.objects.get(decision=decision)
+    decision.save()
+    entry = register_entry_ensure(decision=decision)
     entry.body = body
     entry.meeting = meeting
     entry.matiere = matiere

@@ -257,6 +257,10 @@ def decision_create(
     number: str = "",
     document=None,
 ) -> Decision:
+    """A member's own délibération (its council joining, signing a convention). The
+    operator's go through `governance.services.operator_decision`, which keeps its register."""
+    if member is None:
+        raise ValueError("an operator's délibération: use governance.services.operator_decision")
     decision = Decision(
         member=member, body=body, date=date, subject=subject, number=number, document=document or ""
     )

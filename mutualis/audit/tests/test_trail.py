@@ -11,6 +11,7 @@ from mutualis.catalog.models import Subscription
 from mutualis.catalog.tests.factories import SubscriptionFactory
 from mutualis.core.models import User
 from mutualis.core.tests.factories import UserFactory
+from mutualis.governance.services import operator_decision
 from mutualis.members.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,10 +108,8 @@ def test_bulk_writes_leave_one_event_on_their_run_shown_with_the_titre(client, i
 def test_adopting_a_new_version_records_the_previous_one_as_superseded():
     from mutualis.billing.services.tariffs import tariff_adopt, tariff_new_version
     from mutualis.billing.tests.factories import TariffFactory
-    from mutualis.members.services import decision_create
 
-    decision = decision_create(
-        member=None,
+    decision = operator_decision(
         body="Comité syndical",
         number="2026-3",
         date=dt.date(2026, 3, 1),

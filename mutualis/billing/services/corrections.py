@@ -53,8 +53,8 @@ from mutualis.billing.services.invoices import (
 )
 from mutualis.catalog.models import Service
 from mutualis.core.signals import bulk_written
+from mutualis.governance.services import operator_decision
 from mutualis.members.models import Decision, Member
-from mutualis.members.services import decision_create
 
 SNAPSHOTS = ("members_snapshot", "subscriptions_snapshot", "usage_snapshot")
 
@@ -457,8 +457,7 @@ def run_validate_correction(
     if not reason:
         raise ValidationError({"reason": _("Indiquez le motif de la correction.")})
     if vote:
-        decision = decision_create(
-            member=None,
+        decision = operator_decision(
             body=vote.get("body") or _("Comité syndical"),
             number=vote["number"],
             date=vote["date"],

@@ -17,8 +17,8 @@ from mutualis.catalog.models import Service
 from mutualis.engine import Tariff as EngineTariff
 from mutualis.engine import TariffError, parse_tariff
 from mutualis.engine.tariff import UsageMode
+from mutualis.governance.services import operator_decision
 from mutualis.members.models import Decision
-from mutualis.members.services import decision_create
 
 
 def service_usage(service: Service) -> UsageMode:
@@ -122,8 +122,7 @@ def tariff_adopt(*, tariff: Tariff, decision: Decision) -> Tariff:
 @transaction.atomic
 def tariff_adopt_by_vote(*, tariff: Tariff, body: str, number: str, date) -> Tariff:
     """Records the operator's délibération and adopts the version with it."""
-    decision = decision_create(
-        member=None,
+    decision = operator_decision(
         body=body,
         number=number,
         date=date,

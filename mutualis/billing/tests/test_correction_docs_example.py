@@ -13,7 +13,7 @@ from mutualis.billing.services import tariffs
 from mutualis.billing.services.corrections import run_compare, run_validate_correction
 from mutualis.billing.services.invoices import invoices_issue
 from mutualis.billing.tests.conftest import computed_run
-from mutualis.members.services import decision_create
+from mutualis.governance.services import operator_decision
 
 GUIDE = Path(__file__).resolve().parents[3] / "docs" / "billing.md"
 TITLE = "### Exemple : l'ENT exonère les petites communes après la validation"
@@ -54,8 +54,7 @@ def test_the_worked_example_of_the_guide(guide_world):
 
     draft = tariffs.tariff_new_version(tariff=world["tariffs"][0])
     tariffs.tariff_update(tariff=draft, text=tariff_text)
-    decision = decision_create(
-        member=None,
+    decision = operator_decision(
         body="Comité syndical",
         number="2026-31",
         date=dt.date(2026, 11, 20),

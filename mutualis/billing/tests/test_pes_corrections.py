@@ -16,7 +16,7 @@ from mutualis.billing.services.invoices import invoice_correct, invoices_issue
 from mutualis.billing.tests.conftest import COMMUNE_ADDRESSES, computed_run
 from mutualis.billing.tests.test_correction_docs_example import example
 from mutualis.billing.tests.test_pes_export import cents
-from mutualis.members.services import decision_create
+from mutualis.governance.services import operator_decision
 
 
 @pytest.fixture
@@ -32,8 +32,7 @@ def corrected(identity, world):
     invoices_issue(run=base, issued_on=dt.date(2026, 11, 16))
     draft = tariffs.tariff_new_version(tariff=world["tariffs"][0])
     tariffs.tariff_update(tariff=draft, text=example()[0])
-    decision = decision_create(
-        member=None,
+    decision = operator_decision(
         body="Comité syndical",
         number="2026-31",
         date=dt.date(2026, 11, 20),

@@ -15,7 +15,7 @@ from mutualis.billing.services.invoices import (
     invoices_issue,
 )
 from mutualis.billing.tests.conftest import ENT, computed_run
-from mutualis.members.services import decision_create
+from mutualis.governance.services import operator_decision
 
 DAY = dt.date(2026, 11, 16)
 LATER = dt.date(2026, 11, 27)
@@ -28,8 +28,7 @@ def adopt_ent_v2(world):
     ent = world["tariffs"][0]
     draft = tariffs.tariff_new_version(tariff=ent)
     tariffs.tariff_update(tariff=draft, text=ENT_V2, note="exonération des petites communes")
-    decision = decision_create(
-        member=None,
+    decision = operator_decision(
         body="Comité syndical",
         number="2026-31",
         date=dt.date(2026, 11, 20),

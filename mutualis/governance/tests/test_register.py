@@ -10,6 +10,7 @@ from mutualis.billing.tests.factories import TariffFactory
 from mutualis.core.tests.factories import UserFactory
 from mutualis.governance import services
 from mutualis.governance.models import Body, Deliberation
+from mutualis.governance.services import operator_decision
 from mutualis.governance.tests.factories import BodyFactory, SeatFactory, deliberation
 from mutualis.members.models import Decision
 from mutualis.members.services import decision_create
@@ -29,8 +30,8 @@ def _meeting_with_quorum(body, present=8, seats=12):
 
 
 def test_an_operator_decision_written_elsewhere_gets_its_register_entry():
-    decision = decision_create(
-        member=None, body="Comité syndical", number="2025-42", date=DAY, subject="Tarifs 2026"
+    decision = operator_decision(
+        body="Comité syndical", number="2025-42", date=DAY, subject="Tarifs 2026"
     )
     tariff = TariffFactory()
     tariff_adopt(tariff=tariff, decision=decision)
@@ -47,8 +48,8 @@ def test_the_migration_turns_existing_decisions_into_entries_and_keeps_them(djan
     from importlib import import_module
 
     migration = import_module("mutualis.governance.migrations.0002_register_existing_decisions")
-    decision = decision_create(
-        member=None, body="Bureau syndical", number="2024-7", date=DAY, subject="Tarifs"
+    decision = operator_decision(
+        body="Bureau syndical", number="2024-7", date=DAY, subject="Tarifs"
     )
     TariffFactory(decision=decision)
     membership = MembershipFactory(decision=decision)
@@ -145,8 +146,8 @@ def test_the_signed_document_is_bounded_in_size(client, settings):
 
 
 def test_the_tariff_page_shows_the_meeting_and_the_deliberation_that_adopted_it(client):
-    decision = decision_create(
-        member=None, body="Comité syndical", number="2025-42", date=DAY, subject="Tarifs 2026"
+    decision = operator_decision(
+        body="Comité syndical", number="2025-42", date=DAY, subject="Tarifs 2026"
     )
     tariff = TariffFactory()
     tariff_adopt(tariff=tariff, decision=decision)
@@ -170,3 +171,32 @@ def test_the_tariff_page_shows_the_meeting_and_the_deliberation_that_adopted_it(
     assert "quorum atteint" in page and "7 pour, 0 contre, 1 abstentions" in page
     register = client.get(f"/operateur/instances/registre/{entry.pk}/").content.decode()
     assert f'href="/operateur/facturation/tarifs/{tariff.pk}/"' in register
+
+
+def test_adopting_a_tariff_under_a_number_already_in_the_register_reuses_it():
+    """One vote adopts several tariffs: typing the délibération's number again on a second
+    tariff links it to the same register entry, never a second one; the same number on
+    another date is refused and names the one in the register."""
+    from mutualis.billing.services.tariffs import tariff_adopt_by_vote
+
+    first, second = TariffFactory(), TariffFactory()
+    tariff_adopt_by_vote(tariff=first, body="Comité syndical", number="2025-42", date=DAY)
+    tariff_adopt_by_vote(tariff=second, body="Comité syndical", number="2025-42", date=DAY)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.decision_id == second.decision_id
+    assert Deliberation.objects.filter(decision__number="2025-42").count() == 1
+
+    third = TariffFactory()
+    with pytest.raises(ValidationError) as refused:
+        tariff_adopt_by_vote(
+            tariff=third, body="Comité syndical", number="2025-42", date=DAY.replace(day=1)
+        )
+    assert "déjà au registre" in str(refused.value)
+    third.refresh_from_db()
+    assert third.decision_id is None
+
+
+def test_a_members_decision_cannot_be_written_as_the_operators():
+    with pytest.raises(ValueError):
+        decision_create(member=None, body="Comité syndical", date=DAY, subject="Tarifs")

@@ -10,9 +10,9 @@ from frictionless import Resource, Schema
 
 from mutualis.billing.models import OperatorIdentity
 from mutualis.core.tests.factories import UserFactory
+from mutualis.governance.services import operator_decision
 from mutualis.governance.tests.factories import BodyFactory
 from mutualis.governance.tests.factories import deliberation as make
-from mutualis.members.services import decision_create
 
 SCHEMA = Path(__file__).parent / "fixtures" / "scdl-deliberations-2.1.5.schema.json"
 pytestmark = pytest.mark.django_db
@@ -43,8 +43,7 @@ def test_the_export_is_valid_against_the_scdl_schema(client, tmp_path):
         abstentions=1,
         budget_year="2026",
     )
-    decision_create(
-        member=None,
+    operator_decision(
         body="Bureau",
         number="",
         date=dt.date(2025, 3, 4),

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from mutualis.members.models import Decision
+from mutualis.governance.services import operator_decision
 from mutualis.purchasing.models import (
     Campaign,
     CampaignStatus,
@@ -135,16 +135,13 @@ def lot_award(
         raise ValidationError(
             {"justification": _("Cette offre n'est pas la mieux classée : justifiez ce choix.")}
         )
-    decision = Decision(
-        member=None,
+    decision = operator_decision(
         body=decision_body,
         number=decision_number,
         date=decision_date,
         subject=decision_subject
         or _("Attribution du lot %(lot)s — %(campaign)s") % {"lot": lot, "campaign": lot.campaign},
     )
-    decision.full_clean()
-    decision.save()
     offer = Offer.objects.prefetch_related("tiers").get(pk=offer.pk)
     lot.awarded_offer = offer
     lot.awarded_unit_price = price_for_quantity(offer.tier_prices(), lot_aggregated_quantity(lot))
