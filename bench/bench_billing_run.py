@@ -11,6 +11,9 @@ and fingerprint stored), issue (titres and their lines) — and the total.
 
 import datetime as dt
 import os
+import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,8 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAYERS = int(os.environ.get("BENCH_PAYERS", "10000"))
-SERVICES = int(os.environ.get("BENCH_SERVICES", "10"))
+NATIONAL = "--national" in sys.argv
+# The national year (issue 12): 106,256 members, 12 services each, about 1.3 M charge lines.
+NATIONAL_PAYERS, NATIONAL_SERVICES, NATIONAL_GOAL = 106_256, 12, 60.0
+NATIONAL_TIMEOUT = 900  # seconds: `make bench` stays bounded
+PAYERS = NATIONAL_PAYERS if NATIONAL else int(os.environ.get("BENCH_PAYERS", "10000"))
+SERVICES = NATIONAL_SERVICES if NATIONAL else int(os.environ.get("BENCH_SERVICES", "10"))
 YEAR = 2026
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "")
 PG_NAME = f"mutualis_bench_{os.getpid()}"
@@ -88,6 +95,70 @@ amount = {price}
 """
 
 
+def build_national() -> None:
+    """The national year, inserted set-based (ids given, no model instance): PAYERS communes,
+    SERVICES services with an adopted tariff, every commune subscribing to every service with
+    one reading each — outside the measured phases."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from mutualis.billing.bulk import insert_rows
+
+    now = timezone.now()
+    services = Service.objects.bulk_create(
+        Service(
+            code=f"svc{s}",
+            name=f"Service {s:02d}",
+            category="infrastructure",
+            unit="user_account",
+            usage_kind="flow",
+            yearly_reading="sum",
+        )
+        for s in range(SERVICES)
+    )
+    Tariff.objects.bulk_create(
+        Tariff(
+            service=service,
+            year=YEAR,
+            text=(UNIT_PRICE if s % 2 == 0 else FLAT).format(
+                code=service.code, year=YEAR, price=f"{12 + s}.40"
+            ),
+            status=TariffStatus.ADOPTED,
+        )
+        for s, service in enumerate(services)
+    )
+    ids = range(1, PAYERS + 1)
+    start = dt.date(2020, 1, 1)
+    with transaction.atomic():
+        insert_rows(
+            Member,
+            ("id", "created_at", "updated_at", "kind", "establishment_kind", "name",
+             "search_name", "siren", "insee_code", "population", "email", "address"),
+            (
+                (i, now, now, "commune", "", f"Commune {i:06d}", f"commune {i:06d}", "", "",
+                 100 + (i * 37) % 20000, "", "")
+                for i in ids
+            ),
+        )  # fmt: skip
+        insert_rows(
+            Subscription,
+            ("created_at", "updated_at", "member", "service", "scope", "rebill_key",
+             "rebill_own_key", "start_date"),
+            ((now, now, i, sv.pk, "self", "", "", start) for sv in services for i in ids),
+        )  # fmt: skip
+        insert_rows(
+            UsageRecord,
+            ("created_at", "updated_at", "member", "service", "period", "year", "month",
+             "quantity", "source", "note"),
+            (
+                (now, now, i, sv.pk, "month", YEAR, 1 + (i % 12),
+                 Decimal(1 + (i * 7919 + s * 104729) % 40000) / 4, "import", "")
+                for s, sv in enumerate(services)
+                for i in ids
+            ),
+        )  # fmt: skip
+
+
 def build_operator() -> None:
     """PAYERS communes, SERVICES services with an adopted tariff, every commune subscribing to
     every service with one reading each, of up to 40 000 distinct quantities (so that the lines
@@ -145,18 +216,22 @@ def build_operator() -> None:
 
 
 class Timer:
-    """Wraps a module function and adds up the time spent in it."""
+    """Wraps a module function and adds up the time spent in it (wall clock and CPU of this
+    process: on a shared machine the CPU time says what the work costs, the wall clock what
+    was waited)."""
 
     def __init__(self, module, name: str) -> None:
         self.seconds = 0.0
+        self.cpu = 0.0
         original = getattr(module, name)
 
         def timed(*args, **kwargs):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 self.seconds += time.perf_counter() - start
+                self.cpu += time.process_time() - cpu
 
         setattr(module, name, timed)
 
@@ -164,42 +239,71 @@ class Timer:
 def main() -> int:
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
-    build_operator()
+    (build_national if NATIONAL else build_operator)()
+    label = "national year" if NATIONAL else "operator"
     print(
-        f"operator: {PAYERS} payers, {SERVICES} services, built in "
+        f"{label}: {PAYERS} payers, {SERVICES} services, built in "
         f"{time.perf_counter() - start:.1f} s ({connection.vendor})"
     )
     load = Timer(runs, "build_frames")
     engine = Timer(runs, "compute")
     run = AllocationRun.objects.create(year=YEAR)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     runs.run_compute(run_id=run.pk)
-    compute_seconds = time.perf_counter() - start
+    compute_seconds, compute_cpu = time.perf_counter() - start, time.process_time() - cpu
     run.refresh_from_db()
     if run.error:
         print(f"the run failed: {run.error}")
         return 1
     run = runs.run_validate(run=run)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     invoices = invoices_issue(run=run, issued_on=dt.date.today())
-    issue_seconds = time.perf_counter() - start
+    issue_seconds, issue_cpu = time.perf_counter() - start, time.process_time() - cpu
     write_seconds = compute_seconds - load.seconds - engine.seconds
+    write_cpu = compute_cpu - load.cpu - engine.cpu
     lines = ChargeLine.objects.filter(run=run).count()
     invoice_lines = InvoiceLine.objects.filter(invoice__run=run).count()
     print(f"lines: {lines} charge lines, {len(invoices)} titres, {invoice_lines} invoice lines")
-    print(f"load    {load.seconds:7.2f} s")
-    print(f"engine  {engine.seconds:7.2f} s")
-    print(f"write   {write_seconds:7.2f} s")
-    print(f"issue   {issue_seconds:7.2f} s")
-    print(f"total   {compute_seconds + issue_seconds:7.2f} s")
+    print("phase    wall clock   CPU of this process")
+    for label, wall, used in (
+        ("load", load.seconds, load.cpu),
+        ("engine", engine.seconds, engine.cpu),
+        ("write", write_seconds, write_cpu),
+        ("issue", issue_seconds, issue_cpu),
+        ("total", compute_seconds + issue_seconds, compute_cpu + issue_cpu),
+    ):
+        print(f"{label:<7} {wall:7.2f} s    {used:7.2f} s")
+    total = compute_seconds + issue_seconds
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the process (max RSS): {peak:,.0f} MiB")
+    if NATIONAL:
+        verdict = "ok" if total < NATIONAL_GOAL else "MISSED"
+        print(f"national year, database to issued titres: goal < {NATIONAL_GOAL:.0f} s → {verdict}")
+    elif os.environ.get("BENCH_NATIONAL", "1") != "0":
+        return national()
     return 0
+
+
+def national() -> int:
+    """The national year in its own process and database (`--national`), bounded in time."""
+    print(f"== the national year ({NATIONAL_PAYERS:,} members, {NATIONAL_SERVICES} services)")
+    sys.stdout.flush()
+    try:
+        return subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--national"], timeout=NATIONAL_TIMEOUT, check=False
+        ).returncode
+    except subprocess.TimeoutExpired:
+        print(f"the national year did not finish within {NATIONAL_TIMEOUT} s: MISSED")
+        return 1
 
 
 if __name__ == "__main__":
     try:
         code = main()
     finally:
+        connection.close()
         if PG_URL:
-            connection.close()
             _admin(f"DROP DATABASE IF EXISTS {PG_NAME}")
+        else:  # the national year's file weighs about 1 GB
+            shutil.rmtree(WORKDIR, ignore_errors=True)
     sys.exit(code)

@@ -241,3 +241,28 @@ def test_an_agent_requests_a_service_for_its_member_and_a_manager_approves(db, w
     assert approved.json()["status"] == "approved"
     assert ServiceRequest.objects.get(pk=created.json()["id"]).subscription is not None
     assert Member.objects.get(pk=world.a.pk).subscriptions.filter(service=service).exists()
+
+
+AGENT_CREATES = sorted(
+    path for (path, method), expect in API_WRITES.items() if method == "POST" and expect.agents
+)
+
+
+@pytest.mark.parametrize("path", [p for p in AGENT_CREATES if "{" not in p])
+def test_another_members_id_is_answered_like_an_absent_one(db, world, path):
+    """No oracle: naming member A's object or an id that exists nowhere gets the same answer,
+    so an agent cannot learn which ids other members have."""
+    body = body_for(world, path)
+    references = [key for key in ("member", "lot") if key in body]
+    assert references, f"{path}: no reference to another member's object in {sorted(body)}"
+    client = client_for(world, "agent_b")
+    for key in references:
+        before = db_state()
+        others = call(client, "POST", path, body | {key: body[key]})
+        absent = call(client, "POST", path, body | {key: 10**9})
+        what = f"agent_b POST {path} with {key}"
+        assert not changes(before, db_state()), f"{what}: something was written"
+        assert others.status_code == absent.status_code == 404, (
+            f"{what}: {others.status_code} vs {absent.status_code}"
+        )
+        assert others.json() == absent.json(), what

@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from mutualis.alerts.models import Alert
 from mutualis.core.roles import ROLE_CAPABILITIES
 from mutualis.core.roles import Capability as C
 from mutualis.core.tests.tenancy import object_builders
@@ -45,6 +46,9 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/acces/<int:pk>/retrait/": Expect(C.MANAGE_USERS),
     "operateur/catalogue/nouveau/": Expect(C.MANAGE_CATALOG),
     "operateur/catalogue/<int:pk>/": Expect(C.MANAGE_CATALOG),
+    "operateur/catalogue/<int:pk>/prix-seul/": Expect(C.MANAGE_CATALOG),
+    "elus/references/": Expect(C.MANAGE_STAFFING),
+    "elus/rapports/": Expect(C.MANAGE_MEMBERS),
     "operateur/membres/<int:pk>/souscription/": Expect(C.MANAGE_MEMBERS),
     "operateur/souscriptions/<int:pk>/fin/": Expect(C.MANAGE_MEMBERS),
     "operateur/demandes/<int:pk>/": Expect(C.DECIDE_REQUESTS),
@@ -61,6 +65,8 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/facturation/calculs/<int:pk>/refaire/": Expect(C.MANAGE_BILLING),
     "operateur/facturation/calculs/<int:pk>/emettre/": Expect(C.MANAGE_BILLING),
     "operateur/facturation/titres/<int:pk>/corriger/": Expect(C.MANAGE_BILLING),
+    "operateur/facturation/calculs/<int:pk>/pes.xml": Expect(C.MANAGE_BILLING),
+    "operateur/facturation/titres/pes.xml": Expect(C.MANAGE_BILLING),
     "operateur/consommations/saisir/": Expect(C.MANAGE_BILLING),
     "operateur/achats/nouvelle/": Expect(C.MANAGE_PURCHASING),
     "operateur/achats/<int:pk>/modifier/": Expect(C.MANAGE_PURCHASING),
@@ -87,6 +93,17 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/capteurs/nouveau/": Expect(C.MANAGE_IOT),
     "operateur/capteurs/<int:pk>/modifier/": Expect(C.MANAGE_IOT),
     "operateur/capteurs/<int:pk>/intervention/": Expect(C.MANAGE_IOT),
+    "operateur/instances/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/<int:pk>/membres/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/<int:pk>/seances/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/documents/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/convoquer/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/seances/<int:pk>/presences/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/registre/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/instances/registre/<int:pk>/completer/": Expect(C.MANAGE_GOVERNANCE),
+    "operateur/alertes/detection/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/<int:pk>/prise-en-compte/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/<int:pk>/resolution/": Expect(C.MANAGE_IOT),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -95,6 +112,9 @@ PAGE_WRITES: dict[str, Expect] = {
     P + "achats/<int:pk>/commandes/": agents_and(C.MANAGE_PURCHASING),
     P + "informaticien/journal/<int:pk>/viser/": agents_and(None),
     P + "informaticien/journal/<int:pk>/contester/": agents_and(None),
+    P + "alertes/<int:pk>/prise-en-compte/": agents_and(C.MANAGE_IOT),
+    P + "consentements/": agents_and(None),
+    P + "consentements/<int:pk>/retrait/": agents_and(None),
 }
 
 
@@ -117,16 +137,42 @@ PAGE_BODIES = {
     },
     P + "informaticien/journal/<int:pk>/contester/": lambda w: {"reason": "Personne n'est venu."},
     "operateur/demandes/<int:pk>/": lambda w: {"decision": "approve"},
+    "operateur/catalogue/<int:pk>/prix-seul/": lambda w: {
+        "size_class": "lt500",
+        "yearly_price": "1 200",
+        "source": "Devis d'un hébergeur, 2026",
+    },
+    "elus/rapports/": lambda w: {"year": "2026"},
+    "elus/references/": lambda w: {
+        "staff_day_cost": "260",
+        "staff_day_cost_source": "Technicien territorial, charges comprises",
+    },
     "operateur/adhesions/<int:pk>/fin/": lambda w: {"end_date": "2030-12-31", "reason": "Départ"},
     "operateur/membres/<int:pk>/agents/": lambda w: {
         "first_name": "Léa",
         "last_name": "Martin",
         "email": "lea.martin@mairie.example.fr",
     },
+    "operateur/alertes/<int:pk>/resolution/": lambda w: {"note": "Joint de chasse changé."},
+    P + "alertes/<int:pk>/prise-en-compte/": lambda w: {"note": "Le plombier passe demain."},
+    P + "consentements/": lambda w: {
+        "sensor": w.objects[Alert].sensor_id,
+        "person": "M. R.",
+        "given_by": "M. R.",
+        "given_on": "01/11/2026",
+        "purpose": "Prévenir sa fille.",
+        "contacts": "Anne R. <anne.r@example.fr>",
+        "retention_days": "60",
+    },
     "operateur/capteurs/<int:pk>/intervention/": lambda w: {
         "kind": "battery",
         "date": "2026-11-20",
         "note": "Pile remplacée",
+    },
+    "operateur/instances/nouvelle/": lambda w: {
+        "kind": "bureau",
+        "name": "Bureau syndical",
+        "notice_days": "3",
     },
     "operateur/achats/<int:pk>/commandes/": lambda w: {
         "member": w.a.pk,
@@ -142,11 +188,22 @@ WRITES_SOMETHING = {
     P + "informaticien/journal/<int:pk>/viser/",
     P + "informaticien/journal/<int:pk>/contester/",
     "operateur/demandes/<int:pk>/",
+    "operateur/catalogue/<int:pk>/prix-seul/",
+    "elus/references/",
+    "elus/rapports/",
     "operateur/adhesions/<int:pk>/fin/",
     "operateur/membres/<int:pk>/agents/",
     "operateur/acces/<int:pk>/retrait/",
     "operateur/achats/<int:pk>/commandes/",
     "operateur/capteurs/<int:pk>/intervention/",
+    "operateur/instances/nouvelle/",
+    "operateur/instances/seances/<int:pk>/convoquer/",
+    "operateur/alertes/detection/",
+    "operateur/alertes/<int:pk>/prise-en-compte/",
+    "operateur/alertes/<int:pk>/resolution/",
+    P + "alertes/<int:pk>/prise-en-compte/",
+    P + "consentements/",
+    P + "consentements/<int:pk>/retrait/",
 }
 
 

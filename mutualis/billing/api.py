@@ -51,6 +51,7 @@ class AllocationRunSerializer(serializers.ModelSerializer):
             "year",
             "status",
             "fingerprint",
+            "fingerprint_version",
             "total_cents",
             "line_count",
             "finished_at",

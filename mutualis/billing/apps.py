@@ -6,3 +6,9 @@ class BillingConfig(AppConfig):
     name = "mutualis.billing"
     label = "billing"
     verbose_name = _("Tarifs et facturation")
+
+    def ready(self) -> None:
+        from mutualis.billing.prices import EnginePrices
+        from mutualis.catalog import pricing
+
+        pricing.register(EnginePrices())

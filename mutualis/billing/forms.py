@@ -6,6 +6,7 @@ from mutualis.billing.models import (
     AllocationRun,
     InvoiceKind,
     OperatorIdentity,
+    PesMode,
     RunStatus,
     Tariff,
 )
@@ -202,6 +203,7 @@ IDENTITY_FIELDS = [
     "chapter",
     "function",
     "product_code",
+    "pes_mode",
 ]
 
 
@@ -221,7 +223,15 @@ class OperatorIdentityForm(forms.ModelForm):
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "accountant_address": forms.Textarea(attrs={"rows": 3}),
+            "pes_mode": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pes_mode"].required = False  # unchanged when the form leaves it out
+
+    def clean_pes_mode(self):
+        return self.cleaned_data.get("pes_mode") or self.instance.pes_mode or PesMode.ORDINARY
 
     def clean_siret(self):
         return identity.clean_siret(self.cleaned_data["siret"])

@@ -13,17 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import Q
+from django.db.models import BigIntegerField, Case, F, IntegerField, Q, When
+from django.db.models.functions import Cast, Round
 
 from mutualis.catalog.models import Subscription
 from mutualis.engine import (
     MemberColumns,
     MemberKind,
-    RebillKey,
-    Scope,
     SubscriptionColumns,
-    UsageColumns,
 )
+from mutualis.engine.fingerprint import VERSION as FINGERPRINT_VERSION
+from mutualis.engine.fingerprint import fingerprint as input_fingerprint
+from mutualis.engine.frames import subscriptions_from_columns, usage_from_rows
+from mutualis.engine.money import QTY_SCALE
 from mutualis.members.models import Member
 from mutualis.metering.models import PERIOD_MONTHS, UsageRecord
 
@@ -34,9 +36,19 @@ class EngineFrames:
     subscriptions: pl.DataFrame
     usage: pl.DataFrame
 
-    def fingerprint(self, tariff_texts: Iterable[str] = ()) -> str:
+    def fingerprint(
+        self, tariff_texts: Iterable[str] = (), version: int = FINGERPRINT_VERSION
+    ) -> str:
+        """The inputs' fingerprint: version 2 hashes the engine's column buffers
+        (`mutualis.engine.fingerprint`); version 1, of the runs stored before it, hashed the
+        frames sorted and written as JSON, and is kept to verify them."""
+        frames = (self.members, self.subscriptions, self.usage)
+        if version == 2:
+            return input_fingerprint(frames, tariff_texts)
+        if version != 1:
+            raise ValueError(f"unknown fingerprint version {version}")
         digest = hashlib.sha256()
-        for frame in (self.members, self.subscriptions, self.usage):
+        for frame in frames:
             digest.update(frame.sort(frame.columns[:2]).write_json().encode())
         for text in tariff_texts:
             digest.update(text.encode())
@@ -114,31 +126,45 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
         "subscription_id", "member_id"
     ):
         covered.setdefault(subscription_id, []).append(str(member_id))
-    columns = SubscriptionColumns()
-    for pk, member_id, code, scope, start, end, rebill, rebill_own in rows:
-        columns.add(
-            str(member_id),
-            code,
-            Scope(scope),
-            start,
-            end,
-            covered.get(pk, ()),
-            RebillKey(rebill) if rebill else None,
-            RebillKey(rebill_own) if rebill_own else None,
-        )
-    return columns.frame()
+    if not rows:
+        return SubscriptionColumns().frame()
+    pks, member_ids, codes, scopes, starts, ends, rebills, rebills_own = zip(*rows, strict=True)
+    return subscriptions_from_columns(
+        member_ids,
+        codes,
+        scopes,
+        starts,
+        ends,
+        [covered.get(pk, ()) for pk in pks],
+        rebills,
+        rebills_own,
+    )
 
 
 def usage_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFrame:
-    """The year's readings (one query), through the engine's typed columns."""
-    rows = UsageRecord.objects.filter(year=year, service_id__in=list(service_ids)).values_list(
-        "member_id", "service__code", "period", "month", "quantity"
+    """The year's readings (one query), as the engine's usage frame.
+
+    The database hands plain integers: the quantity in milli-units (3 decimals, exact: the
+    column has 3) and the month the reading is placed on (the last of its period); the frame
+    is built from the rows at once, with no Decimal nor object per row."""
+    last_month = Case(
+        *(
+            When(period=period, then=F("month") + (months - 1))
+            for period, months in PERIOD_MONTHS.items()
+        ),
+        default=F("month"),
+        output_field=IntegerField(),
     )
-    usage = UsageColumns()
-    add = usage.add
-    for member_id, code, period, month, quantity in rows.order_by("pk").iterator(chunk_size=5000):
-        add(str(member_id), code, year, month + PERIOD_MONTHS[period] - 1, quantity)
-    return usage.frame()
+    rows = (
+        UsageRecord.objects.filter(year=year, service_id__in=list(service_ids))
+        .annotate(
+            milli=Cast(Round(F("quantity") * QTY_SCALE), BigIntegerField()),
+            last_month=last_month,
+        )
+        .order_by("pk")
+        .values_list("member_id", "service__code", "last_month", "milli")
+    )
+    return usage_from_rows(rows.iterator(chunk_size=20000), year)
 
 
 def build_frames(*, year: int, service_ids: Iterable[int]) -> EngineFrames:

@@ -126,6 +126,15 @@ class AllocationRun(Job):
         _("statut"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     fingerprint = models.CharField(_("empreinte des données"), max_length=64, blank=True)
+    fingerprint_version = models.PositiveSmallIntegerField(
+        _("version de l'empreinte"),
+        default=2,
+        editable=False,
+        help_text=_(
+            "1 : les données triées et écrites en JSON (calculs anciens) ; 2 : les colonnes "
+            "du moteur."
+        ),
+    )
     members_snapshot = models.BinaryField(editable=False, default=bytes)
     subscriptions_snapshot = models.BinaryField(editable=False, default=bytes)
     usage_snapshot = models.BinaryField(editable=False, default=bytes)
@@ -311,6 +320,18 @@ class Invoice(TimeStampedModel):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    frozen_identity = models.ForeignKey(
+        "billing.IdentitySnapshot",
+        verbose_name=_("identité de l'émetteur à l'émission"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        help_text=_(
+            "L'identité de l'opérateur telle qu'elle était à l'émission : l'avis l'imprime "
+            "toujours (vide pour les titres émis avant qu'elle soit figée : l'identité du jour)."
+        ),
+    )
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -396,6 +417,13 @@ class InvoiceCounter(models.Model):
         return f"{self.year}-{self.series} : {self.last_number}"
 
 
+class PesMode(models.TextChoices):
+    """How titres go to the comptable public (TypFic of the PES file)."""
+
+    ORDINARY = "PESALR1", _("titres ordinaires (PESALR1)")
+    ORMC = "PESORMC", _("rôle ORMC (PESORMC)")
+
+
 class OperatorIdentity(models.Model):
     """The operator as creditor and ordonnateur: what the avis des sommes à payer and the PES
     file say about it. One row (pk 1), edited by the accountant in the app."""
@@ -466,6 +494,12 @@ class OperatorIdentity(models.Model):
             "Jusqu'à 4 lettres ou chiffres, convenus avec le comptable (CodProdLoc du PES)."
         ),
     )
+    pes_mode = models.CharField(
+        _("mode de transmission au comptable"),
+        max_length=7,
+        choices=PesMode.choices,
+        default=PesMode.ORDINARY,
+    )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
@@ -474,3 +508,11 @@ class OperatorIdentity(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(_("Identité de l'opérateur"))
+
+
+# The frozen identities of issued titres and the PES files sent to the comptable.
+from mutualis.billing.models_pes import (  # noqa: E402, F401
+    IdentitySnapshot,
+    PesTransmission,
+    PesTransmittedDocument,
+)

@@ -2,12 +2,14 @@
 
 import datetime as dt
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 
 from mutualis.billing.models import (
     AllocationRun,
     ChargeLine,
     Invoice,
+    InvoiceKind,
     RunService,
     Tariff,
 )
@@ -119,6 +121,34 @@ def receivables(*, year: int | None = None):
 
 def invoice_years() -> list[int]:
     return list(Invoice.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+# What the lists of titres show (billing/_invoice_table.html): its reference, nature, payer,
+# dates and amount, and the reference of the titre it corrects.
+INVOICE_TABLE_FIELDS = (
+    "year",
+    "series",
+    "number",
+    "kind",
+    "payer_name",
+    "issued_on",
+    "due_on",
+    "total_cents",
+    "original__year",
+    "original__series",
+    "original__number",
+)
+
+
+def invoice_table_page(invoices, page_number, per_page: int = 50):
+    """A page of titres for `_invoice_table.html`: only the columns it shows, and each one's
+    `kind_label` (the choice's label translated once per page, not once per line)."""
+    page = Paginator(invoices.only(*INVOICE_TABLE_FIELDS), per_page).get_page(page_number)
+    kinds = {value: str(label) for value, label in InvoiceKind.choices}
+    page.object_list = list(page.object_list)
+    for invoice in page.object_list:
+        invoice.kind_label = kinds.get(invoice.kind, invoice.kind)
+    return page
 
 
 def invoice_totals(invoices) -> dict:

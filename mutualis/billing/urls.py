@@ -1,7 +1,16 @@
 from django.urls import path
 
 from mutualis.billing import views
-from mutualis.billing.views import corrections, identity, invoices, runs, simulation, tariffs
+from mutualis.billing.views import (
+    corrections,
+    identity,
+    invoices,
+    runs,
+    simulation,
+    tariff_text,
+    tariffs,
+    transmissions,
+)
 
 FORMATS = ("csv", "xlsx")
 
@@ -17,6 +26,8 @@ urlpatterns = [
         "tarifs/<int:pk>/nouvelle-version/", tariffs.tariff_new_version, name="tariff_new_version"
     ),
     path("tarifs/<int:pk>/adopter/", tariffs.tariff_adopt, name="tariff_adopt"),
+    path("tarifs/<int:pk>/tarif.pdf", tariff_text.tariff_pdf, name="tariff_pdf"),
+    path("tarifs/<int:pk>/comparaison/", tariff_text.tariff_compare, name="tariff_compare"),
     path("calculs/", runs.run_list, name="run_list"),
     path("calculs/lancer/", runs.run_create, name="run_create"),
     path("calculs/<int:pk>/", runs.run_detail, name="run_detail"),
@@ -50,6 +61,7 @@ urlpatterns = [
         for fmt in FORMATS
     ),
     path("simulation/", simulation.simulation, name="simulation"),
+    path("simulation/budget/", tariff_text.budget_simulation, name="budget_simulation"),
     *(
         path(
             f"simulation/export.{fmt}",
@@ -69,4 +81,10 @@ urlpatterns = [
     path("titres/<int:pk>/avis.pdf", invoices.invoice_pdf_download, name="invoice_pdf"),
     path("titres/<int:pk>/corriger/", invoices.invoice_correct, name="invoice_correct"),
     path("creances/", invoices.receivables, name="receivables"),
+    path("transmissions/", transmissions.transmission_list, name="transmission_list"),
+    path(
+        "transmissions/<int:pk>/fichier.xml",
+        transmissions.transmission_download,
+        name="transmission_download",
+    ),
 ]

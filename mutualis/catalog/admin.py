@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mutualis.catalog.models import Service, ServiceRequest, Subscription
+from mutualis.catalog.models import ReferencePrice, Service, ServiceRequest, Subscription
 from mutualis.core.admin import ModelAdmin
 
 
@@ -24,3 +24,9 @@ class ServiceRequestAdmin(ModelAdmin):
     list_display = ("member", "service", "status", "created_at", "decided_at")
     list_filter = ("status", "service")
     raw_id_fields = ("member", "requested_by", "decided_by", "subscription")
+
+
+@admin.register(ReferencePrice)
+class ReferencePriceAdmin(ModelAdmin):
+    list_display = ("service", "size_class", "yearly_cents")
+    list_filter = ("service", "size_class")

@@ -10,8 +10,9 @@ from mutualis.catalog.models import (
     UsageKind,
     YearlyReading,
 )
-from mutualis.core.forms import DateField, ModelForm
+from mutualis.core.forms import DateField, DecimalField, ModelForm
 from mutualis.members.models import Member, MemberKind
+from mutualis.members.size import SizeClass
 
 
 class ServiceForm(ModelForm):
@@ -141,3 +142,33 @@ class SubscriptionForm(forms.Form):
 
 class SubscriptionEndForm(forms.Form):
     end_date = DateField(label=_("Date de fin"))
+
+
+class QuantityEstimateForm(forms.Form):
+    """The yearly quantity an agent expects for a service it does not use yet (read from the
+    catalogue's GET query: nothing is written)."""
+
+    quantity = DecimalField(
+        max_digits=12, decimal_places=3, min_value=0, required=True, label=_("Votre estimation")
+    )
+
+    def __init__(self, *args, service: Service, **kwargs):
+        super().__init__(*args, prefix=f"s{service.pk}", **kwargs)
+        self.fields["quantity"].label = _("Votre estimation (%(unit)s par an)") % {
+            "unit": service.get_unit_display()
+        }
+
+
+class ReferencePriceForm(forms.Form):
+    """A « prix seul »: what a collectivité of this size pays per year for the service alone."""
+
+    size_class = forms.ChoiceField(label=_("Taille de la collectivité"), choices=SizeClass.choices)
+    yearly_price = DecimalField(
+        max_digits=11, decimal_places=2, min_value=0, label=_("Prix seul par an (€)")
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Devis, marché d'une collectivité comparable, étude… montrée aux élus."),
+    )

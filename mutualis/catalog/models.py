@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from mutualis.core.models import TimeStampedModel
 from mutualis.members.access import MemberOwnedQuerySet
 from mutualis.members.models import Member, MemberKind
+from mutualis.members.size import SizeClass
 
 
 class Unit(models.TextChoices):
@@ -243,3 +244,37 @@ class ServiceRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member} demande {self.service}"
+
+
+class ReferencePrice(TimeStampedModel):
+    """What a member of a size class would pay per year to get the service alone (its own
+    licence, hosting, provider…): the reference of the savings of pooling, with its source."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="reference_prices")
+    size_class = models.CharField(
+        _("taille de la collectivité"), max_length=12, choices=SizeClass.choices
+    )
+    yearly_cents = models.BigIntegerField(_("prix seul par an (centimes)"))
+    source = models.TextField(
+        _("source"),
+        help_text=_(
+            "D'où vient ce prix : devis, marché d'une collectivité comparable, étude… "
+            "Il est montré aux élus à côté de l'économie calculée."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("prix de référence « seul »")
+        verbose_name_plural = _("prix de référence « seul »")
+        ordering = ["service__name", "size_class"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "size_class"], name="reference_price_unique_class"
+            ),
+            models.CheckConstraint(
+                condition=Q(yearly_cents__gte=0), name="reference_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} — {self.get_size_class_display()}"

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mutualis.catalog import services
-from mutualis.catalog.forms import ServiceRequestForm
+from mutualis.catalog import pricing, services
+from mutualis.catalog.forms import QuantityEstimateForm, ServiceRequestForm
 from mutualis.catalog.models import RequestStatus, Service, ServiceRequest, ServiceStatus
 from mutualis.core import roles
 from mutualis.core.access import authenticated, member_required
@@ -52,6 +52,8 @@ def portal_member(request, member):
                 "-created_at"
             )[:20],
             "today": today,
+            "year": today.year,
+            "paid": pricing.paid(member, today.year),
         },
     )
 
@@ -70,8 +72,18 @@ def portal_catalog(request, member):
         )
         if service.is_open_to(member)
     ]
+    quantities = {}
     for service in offered:
         service.subscribed_from = subscribed.get(service.pk)
+        asked = f"s{service.pk}-quantity" in request.GET
+        service.estimate_form = QuantityEstimateForm(
+            request.GET if asked else None, service=service
+        )
+        if asked and service.estimate_form.is_valid():
+            quantities[service.pk] = service.estimate_form.cleaned_data["quantity"]
+    estimates = pricing.estimates(member, offered, quantities)
+    for service in offered:
+        service.estimate = estimates.get(service.pk)
     return render(
         request,
         "catalog/portal/catalog.html",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.catalog.models import (
+    ReferencePrice,
     RequestStatus,
     Service,
     ServiceRequest,
@@ -143,7 +144,43 @@ def service_request_create(
     )
     service_request.full_clean()
     service_request.save()
+    _notify_operator(service_request)
     return service_request
+
+
+def request_deciders_emails() -> list[str]:
+    """The operator's staff who decide requests (active, with an e-mail address)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from mutualis.core.roles import ROLE_CAPABILITIES, Capability
+
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.DECIDE_REQUESTS in caps]
+    users = get_user_model().objects.filter(
+        Q(operator_role__in=roles) | Q(is_superuser=True), is_active=True
+    )
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def _notify_operator(service_request: ServiceRequest) -> None:
+    """A new request is announced to those who decide it: by e-mail, and in the « Demandes »
+    entry of their menu, which counts the requests waiting."""
+    notify_on_commit(
+        _("Nouvelle demande : %(service)s pour %(member)s")
+        % {"service": service_request.service.name, "member": service_request.member.name},
+        _(
+            "Bonjour,\n\n%(member)s demande le service « %(service)s » à partir du %(day)s."
+            "\n\nMessage : %(message)s\n\nLa demande attend votre décision dans Mutualis, "
+            "rubrique « Demandes »."
+        )
+        % {
+            "member": service_request.member.name,
+            "service": service_request.service.name,
+            "day": service_request.desired_start_date.strftime("%d/%m/%Y"),
+            "message": service_request.message or "—",
+        },
+        request_deciders_emails(),
+    )
 
 
 def _lock_pending(service_request: ServiceRequest) -> ServiceRequest:
@@ -219,3 +256,20 @@ def service_request_cancel(*, service_request: ServiceRequest) -> None:
     locked.status = RequestStatus.CANCELLED
     locked.save()
     service_request.refresh_from_db()
+
+
+@transaction.atomic
+def reference_price_set(
+    *, service: Service, size_class: str, yearly_price, source: str
+) -> ReferencePrice:
+    """Sets the « prix seul » of a service for a size class (replacing the one before)."""
+    reference, _created = ReferencePrice.objects.select_for_update().get_or_create(
+        service=service,
+        size_class=size_class,
+        defaults={"yearly_cents": 0, "source": ""},
+    )
+    reference.yearly_cents = int((yearly_price * 100).to_integral_value())
+    reference.source = source.strip()
+    reference.full_clean()
+    reference.save()
+    return reference

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from mutualis.catalog import services
 from mutualis.catalog.forms import (
+    ReferencePriceForm,
     RequestDecisionForm,
     ServiceForm,
     SubscriptionEndForm,
@@ -52,6 +53,32 @@ def service_create(request):
 @require_http_methods(["GET", "POST"])
 def service_edit(request, pk):
     return _service_form(request, get_object_or_404(Service, pk=pk))
+
+
+@operator_required(model=Service, write=Capability.MANAGE_CATALOG)
+@require_http_methods(["GET", "POST"])
+def reference_prices(request, pk):
+    """The « prix seul » of a service by size class, the reference of pooled savings."""
+    service = get_object_or_404(Service, pk=pk)
+    form = ReferencePriceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reference_price_set(service=service, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Prix de référence enregistré."))
+            return redirect("catalog:reference_prices", pk=service.pk)
+    return render(
+        request,
+        "catalog/reference_prices.html",
+        {
+            "service": service,
+            "form": form,
+            "prices": service.reference_prices.all(),
+            "can_edit": has_capability(request.user, Capability.MANAGE_CATALOG),
+        },
+    )
 
 
 def _service_form(request, service):

@@ -21,3 +21,6 @@ class CoreConfig(AppConfig):
         mapping = serializers.ModelSerializer.serializer_field_mapping
         mapping[models.DecimalField] = serializer_fields.DecimalField
         mapping[models.DateField] = serializer_fields.DateField
+        # Foreign keys are read among the objects the caller may see: another member's id
+        # and an id that does not exist get the same « not found ».
+        serializers.ModelSerializer.serializer_related_field = serializer_fields.VisibleRelatedField

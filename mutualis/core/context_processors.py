@@ -17,7 +17,9 @@ def _operator_sections() -> list[tuple[str, str, tuple[str, ...]]]:
         (_("Achats groupés"), reverse("purchasing:index"), ()),
         (_("Informaticiens"), reverse("staffing:index"), ()),
         (_("Capteurs"), reverse("iot:sensor_list"), ()),
+        (_("Instances"), reverse("governance:index"), ()),
         (_("Imports et exports"), reverse("imports:job_list"), ()),
+        (_("Vue des élus"), reverse("insights:home"), ()),
     ]
 
 
@@ -36,12 +38,31 @@ def _with_open_contests(sections):
     ]
 
 
+def _with_pending_requests(sections, user):
+    """The requests section says how many requests wait, for those who decide them: the
+    in-app notice of a new request (an e-mail is sent too, catalog/services.py)."""
+    if not has_capability(user, Capability.DECIDE_REQUESTS):
+        return sections
+    from mutualis.catalog.models import ServiceRequest
+
+    count = ServiceRequest.objects.pending().count()
+    if not count:
+        return sections
+    inbox = reverse("catalog:request_inbox")
+    suffix = ngettext("%(count)s en attente", "%(count)s en attente", count) % {"count": count}
+    return [
+        (f"{label} ({suffix})" if url == inbox else label, url, others)
+        for label, url, others in sections
+    ]
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     items: list[dict] = []
     if user is not None and user.is_authenticated:
         if has_capability(user, Capability.VIEW_ALL):
             sections = _with_open_contests(_operator_sections())
+            sections = _with_pending_requests(sections, user)
         else:
             sections = [(_("Mon espace"), reverse("portal"), ())]
         # The current section is the one whose URL (or other path) starts the path the longest.

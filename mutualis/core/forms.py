@@ -168,6 +168,20 @@ class _ModelFormMetaclass(forms.models.ModelFormMetaclass):
         return super().__new__(mcs, name, bases, attrs)
 
 
+class SearchableSelect(forms.Select):
+    """A select of many options (an operator's 600 members): the browser turns it into a
+    search field (static/js/searchable-select.js); without JavaScript it stays a select."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-searchable": "", **(attrs or {})}, choices)
+
+
+class SearchableModelChoiceField(forms.ModelChoiceField):
+    """A choice among many objects, searchable by typing part of the name."""
+
+    widget = SearchableSelect
+
+
 class ModelForm(forms.ModelForm, metaclass=_ModelFormMetaclass):
     """The project's ModelForm: numbers and dates of the model get the fields above."""
 

@@ -26,6 +26,7 @@ class Capability(StrEnum):
     MANAGE_STAFFING = "manage_staffing"  # agreements, planning, absences; log anyone's days
     LOG_WORK = "log_work"  # log days in the work log (a technician: only their own)
     MANAGE_IOT = "manage_iot"  # gateways, sensors, their maintenance and import
+    MANAGE_GOVERNANCE = "manage_governance"  # bodies, meetings, convocations, délibérations
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -41,6 +42,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_STAFFING,
             Capability.LOG_WORK,
             Capability.MANAGE_IOT,
+            Capability.MANAGE_GOVERNANCE,
         }
     ),
     OperatorRole.ACCOUNTANT: frozenset(
@@ -100,3 +102,5 @@ def agents_and(capability: Capability | None) -> WriteRule:
 SERVICE_REQUEST = agents_and(Capability.DECIDE_REQUESTS)  # ask for a service, cancel the ask
 PURCHASING_ANSWER = agents_and(Capability.MANAGE_PURCHASING)  # needs, withdrawal, orders
 WORK_LOG_REVIEW = agents_and(None)  # acknowledge or contest a day of the shared technician
+ALERT_ACKNOWLEDGE = agents_and(Capability.MANAGE_IOT)  # take an alert into account
+MONITORING_CONSENT = agents_and(None)  # record or withdraw the consent of a monitored home

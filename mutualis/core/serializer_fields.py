@@ -10,6 +10,7 @@ the forms. What the API returns is unchanged ("12.500", "2026-01-31").
 from decimal import Decimal
 from typing import Any
 
+from django.http import Http404
 from rest_framework import serializers
 
 from mutualis.core.numbers import DecimalBounds, InputError, parse_date, parse_decimal
@@ -35,3 +36,33 @@ class DateField(serializers.DateField):
             return parse_date(value)
         except InputError as refused:
             raise serializers.ValidationError(refused.message, code="invalid") from refused
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a member's object (a member, a lot, a sensor…), read among the objects
+    the user may see.
+
+    Every ModelSerializer uses it for its foreign keys (see CoreConfig.ready). A model whose
+    manager has `visible_to` is looked up among the caller's objects, and an id that is not
+    there is « not found » (404) whether it does not exist or belongs to another member: the
+    answer tells nothing of other members' ids. References to shared objects (a catalogue
+    service, a technician) keep DRF's 400 for an unknown id.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is not None and hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(request.user)
+        return queryset
+
+    def to_internal_value(self, data: Any):
+        queryset = super().get_queryset()
+        if not hasattr(queryset, "visible_to"):
+            return super().to_internal_value(data)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as refused:
+            if refused.get_codes() == ["does_not_exist"]:
+                raise Http404 from refused
+            raise

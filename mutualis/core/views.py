@@ -18,8 +18,13 @@ from mutualis.core.security import client_ip, over_limit
 def home(request):
     if request.user.operator_role == OperatorRole.TECHNICIAN:
         return redirect("staffing:index")  # a technician's day starts with the planning
+    if request.user.operator_role == OperatorRole.READ_ONLY:
+        return redirect("insights:home")  # the comité's élus: what pooling brings each member
     if has_capability(request.user, Capability.VIEW_ALL):
         return redirect("members:dashboard")
+    accesses = request.user.agent_accesses.all()
+    if accesses.exists() and not accesses.filter(is_elected=False).exists():
+        return redirect("insights:home")  # a member's élu: what pooling brings the member
     return redirect("portal")
 
 

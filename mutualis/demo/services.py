@@ -64,6 +64,7 @@ STAFF = [
 AGENTS = [
     DemoLogin("mairie", "Secrétaire de mairie d'une commune rurale"),
     DemoLogin("epci", "Responsable informatique d'un EPCI (voit ses communes)"),
+    DemoLogin("maire", "Maire de la même commune rurale (élu : ce que la mutualisation apporte)"),
 ]
 
 
@@ -268,6 +269,8 @@ def _users(communes, epci_members, outside) -> dict[str, tuple[User, Member]]:
     epci = next(m for pk, m in epci_members.items() if pk not in outside and m.kind == "epci")
     mairie = _user(AGENTS[0], first_name="Sophie", last_name="Martin")
     agent_grant_access(user=mairie, member=rural)
+    maire = _user(AGENTS[2], first_name="Jean", last_name="Lacoste")
+    agent_grant_access(user=maire, member=rural, is_elected=True)
     epci_agent = _user(AGENTS[1], first_name="Karim", last_name="Benali")
     agent_grant_access(user=epci_agent, member=epci, includes_perimeter=True)
     return {"mairie": (mairie, rural), "epci": (epci_agent, epci)}

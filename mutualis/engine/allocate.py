@@ -136,8 +136,7 @@ def allocate_many(
         return []
     usage = read_year(
         inputs.usage,
-        inputs.usage_member,
-        inputs.members.size,
+        inputs.index,
         usage_year,
         services,
         [t.reading for t in tariffs],

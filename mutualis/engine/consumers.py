@@ -48,8 +48,8 @@ def own_consumers(consumer: IntArray, year: int) -> Consumers:
         consumer,
         consumer,
         np.full(consumer.shape[0], days_in_year(year), dtype=np.int64),
-        pl.Series("rebill", [None] * consumer.shape[0], dtype=pl.String),
-        pl.Series("rebill_own", [None] * consumer.shape[0], dtype=pl.String),
+        pl.repeat(None, consumer.shape[0], dtype=pl.String, eager=True).alias("rebill"),
+        pl.repeat(None, consumer.shape[0], dtype=pl.String, eager=True).alias("rebill_own"),
     )
 
 

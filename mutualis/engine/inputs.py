@@ -34,8 +34,9 @@ class Inputs:
     member_frame: pl.DataFrame
     subscriptions: pl.DataFrame | None
     usage: pl.DataFrame
-    usage_member: pl.Series
-    """Index of the member of each usage row (UInt32), null for an id that is not a member."""
+    index: MemberIndex
+    """Member id → index; usage rows are mapped when read (:func:`~.usage.read_year`), in the
+    same pass as their service."""
     subscription_member: pl.Series | None
     """Index of the subscriber of each subscription row (UInt32), null when unknown."""
 
@@ -59,10 +60,9 @@ class Inputs:
         parent, epci, *subscriber = index.of(
             [frame["parent_id"], frame["epci_id"]] + ([] if subs is None else [subs["member_id"]])
         )
-        (usage_member,) = index.of([use["member_id"]])
         parents = _references(frame, "parent_id", parent)
         arrays = _member_arrays(frame, parents, _references(frame, "epci_id", epci))
-        return cls(arrays, frame, subs, use, usage_member, subscriber[0] if subscriber else None)
+        return cls(arrays, frame, subs, use, index, subscriber[0] if subscriber else None)
 
 
 class MemberIndex:
@@ -73,6 +73,13 @@ class MemberIndex:
         # An Enum whose categories are the sorted ids has the member index as physical value;
         # ids are unique here (checked before), a null id falls back to a join.
         self.enum = pl.Enum(sorted_ids) if sorted_ids.null_count() == 0 else None
+
+    def expr(self, column: str) -> pl.Expr | None:
+        """Index of each value of ``column`` (Int64, null: not a member) as an expression, to be
+        evaluated in a query (None without the Enum: use :meth:`of`)."""
+        if self.enum is None:
+            return None
+        return pl.col(column).cast(pl.String).cast(self.enum, strict=False).to_physical()
 
     def of(self, columns: Sequence[pl.Series]) -> list[pl.Series]:
         """Index of each value (UInt32), null for null or an id that is not a member.

@@ -138,14 +138,35 @@ def largest_remainder(total: int, weights: AnyIntArray, order: IntArray, step: i
         neg_rem = -rank.astype(np.int64)
     left = units - int(quotient.sum())
     # Largest remainder first, then by order; a line of zero weight gets nothing, not even cents.
-    ranking = np.lexsort((order, neg_rem, np.asarray(weights == 0, dtype=np.bool_)))
+    zero = np.asarray(weights == 0, dtype=np.int64)
     shares = quotient.astype(np.int64)
+    first = _first_ranked(max(left, 1 if residual else 0), zero, neg_rem, order)
     if left:
-        shares[ranking[:left]] += 1
+        shares[first[:left]] += 1
     shares *= step
     if residual:
-        shares[ranking[0]] += residual
+        shares[first[0]] += residual
     return shares
+
+
+def _first_ranked(k: int, zero: IntArray, neg_rem: AnyIntArray, order: IntArray) -> IntArray:
+    """The ``k`` first lines ranked by (zero weight, -remainder, order, position), in that
+    ranking: a partition on one integer key, a sort of the lines tied at the boundary only."""
+    n = zero.shape[0]
+    if k == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = int(neg_rem.min()) if n else 0
+    span = int(neg_rem.max()) - low + 1 if n else 1
+    if neg_rem.dtype != np.int64 or not _fits(2 * span, 2):
+        return np.lexsort((order, neg_rem, zero))[:k].astype(np.int64)
+    primary = zero * span + (neg_rem.astype(np.int64) - low)
+    if k < n:
+        boundary = np.partition(primary, k - 1)[k - 1]
+        candidates = np.flatnonzero(primary <= boundary)
+    else:
+        candidates = np.arange(n, dtype=np.int64)
+    ranked = candidates[np.lexsort((order[candidates], primary[candidates]))]
+    return ranked[:k].astype(np.int64)
 
 
 def split_equal(total: int, count: int) -> list[int]:

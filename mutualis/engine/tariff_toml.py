@@ -23,6 +23,7 @@ from mutualis.engine.tariff import (
     UsageMode,
     YearReading,
 )
+from mutualis.engine.toml_errors import french_toml_error
 from mutualis.engine.toml_node import Node
 
 
@@ -45,7 +46,7 @@ def parse_tariff(
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise TariffError(f"{source} : TOML invalide : {exc}") from None
+        raise TariffError(f"{source} : TOML invalide, {french_toml_error(str(exc))}") from None
     root = Node(data, "", source)
     service = root.text("service")
     year = root.integer("year")

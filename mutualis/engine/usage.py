@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from mutualis.engine.inputs import MemberIndex
 from mutualis.engine.money import IntArray
 from mutualis.engine.tariff import YearReading
 
@@ -51,86 +52,133 @@ class YearUsage:
         return out
 
 
-def _aggregate(frame: pl.LazyFrame, readings: set[YearReading]) -> pl.LazyFrame:
-    """Per key: what the ``readings`` need (and the months and rows, to find duplicates)."""
-    quantity = pl.col("quantity")
-    aggs = []
-    if readings & {YearReading.SUM, YearReading.MEAN}:
-        aggs.append(quantity.sum().alias("sum"))
-    if YearReading.MAX in readings:
-        aggs.append(quantity.max().alias("max"))
-    if YearReading.LAST in readings:
-        aggs.append(quantity.sort_by("month").last().alias("last"))
-    if readings - {YearReading.SUM}:
-        aggs.append(pl.col("month").n_unique().cast(pl.Int64).alias("months"))
-        aggs.append(pl.len().cast(pl.Int64).alias("rows"))
-    return frame.group_by(KEY).agg(aggs)
+DENSE_SLACK = 1 << 20
+"""Keys are aggregated in arrays indexed by the key itself while there are at most about as
+many possible keys as rows (plus this slack); beyond, keys are first numbered by a sort."""
+
+
+def _rows(
+    usage: pl.DataFrame, index: MemberIndex, year: int, services: Sequence[str]
+) -> tuple[pl.DataFrame, dict[int, str]]:
+    """The year's rows of ``services`` as (key, month, quantity), in one streaming pass that
+    maps both the service and the member id of each row to integers; and, per service, the
+    first member id that is not a member."""
+    size = index.ids.len()
+    rows = usage.lazy().filter(pl.col("year") == year)
+    member = index.expr("member_id")
+    if member is None:  # a null member id: the slower join
+        (found,) = index.of([usage["member_id"]])
+        rows = usage.lazy().with_columns(found.alias("member")).filter(pl.col("year") == year)
+        member = pl.col("member")
+    service = service_position(services)
+    known = rows.filter(service.is_not_null())
+    frame = known.select(
+        (service * size + member.cast(pl.Int64)).alias(KEY),
+        pl.col("month").cast(pl.Int64),
+        "quantity",
+    ).collect(engine="streaming")
+    unknown: dict[int, str] = {}
+    if frame[KEY].null_count():
+        missing = (
+            known.filter(member.is_null())
+            .group_by(service.alias("service"))
+            .agg(pl.first("member_id"))
+            .collect()
+        )
+        unknown = {int(s): str(m) for s, m in missing.iter_rows()}
+        frame = frame.filter(pl.col(KEY).is_not_null())
+    return frame, unknown
 
 
 def read_year(
     usage: pl.DataFrame,
-    member: pl.Series,
-    size: int,
+    index: MemberIndex,
     year: int,
     services: Sequence[str],
     readings: Sequence[YearReading],
 ) -> YearUsage:
     """The year's quantity (Int64 milli-units) of each service of ``services`` and member.
 
-    ``member`` is the member index of each usage row (null: not a member), ``size`` the number
-    of members. The work is one group-by on an integer key over all services at once; only the
-    (service, member) pairs with several records in a month go through a monthly group-by.
+    ``index`` maps the member ids of the usage rows. The rows are read in one pass that maps
+    services and members to one integer key (``service position × members + member index``);
+    the readings are then aggregated per key with NumPy (``ufunc.at``, no sort nor hash):
+    the last month with records and its total, the total of the year, the months with
+    records, the largest monthly total (several records of one month are added up first).
     """
-    rows = (
-        usage.lazy()
-        .select(
-            service_position(services).alias("service"),
-            pl.lit(member).cast(pl.Int64).alias("member"),
-            "member_id",
-            "year",
-            "month",
-            "quantity",
-        )
-        .filter((pl.col("year") == year) & pl.col("service").is_not_null())
-    )
-    unknown_q = (
-        rows.filter(pl.col("member").is_null()).group_by("service").agg(pl.col("member_id").first())
-    )
-    frame = rows.filter(pl.col("member").is_not_null()).select(
-        (pl.col("service") * size + pl.col("member")).alias(KEY), "month", "quantity"
-    )
+    size = index.ids.len()
+    frame, unknown = _rows(usage, index, year, services)
+    key = frame[KEY].to_numpy().astype(np.int64, copy=False)
+    month = frame["month"].to_numpy().astype(np.int64, copy=False)
+    quantity = frame["quantity"].to_numpy().astype(np.int64, copy=False)
+    del frame
+    n_keys = len(services) * size
+    if n_keys <= key.size + DENSE_SLACK:
+        slot, slot_key = key, None
+    else:  # many more possible keys than rows: number the keys present
+        slot_key, inverse = np.unique(key, return_inverse=True)
+        slot, n_keys = inverse.astype(np.int64), int(slot_key.size)
+    rows = np.bincount(slot, minlength=n_keys)
+    present = np.flatnonzero(rows)
     needed = set(readings)
-    queries = [_aggregate(frame, needed)]
-    if member.null_count():
-        queries.append(unknown_q)
-    grouped, *unknown = pl.collect_all(queries)
-    duplicated = grouped.filter(pl.col("rows") != pl.col("months")) if "rows" in grouped else None
-    if duplicated is not None and duplicated.height:
-        monthly = (
-            frame.join(duplicated.lazy().select(KEY), on=KEY, how="semi")
-            .group_by([KEY, "month"])
-            .agg(pl.col("quantity").sum())
-        )
-        fixed = _aggregate(monthly, needed).collect()
-        grouped = pl.concat([grouped.join(duplicated.select(KEY), on=KEY, how="anti"), fixed])
-    grouped = grouped.sort(KEY)
-    key = grouped[KEY].to_numpy()
+    zeros = np.zeros(present.size, dtype=np.int64)
+    last = total = mean = largest = zeros
+    if YearReading.LAST in needed:
+        last_month = np.zeros(n_keys, dtype=np.int64)
+        np.maximum.at(last_month, slot, month)
+        at_last = month == last_month[slot]
+        sums = np.zeros(n_keys, dtype=np.int64)
+        np.add.at(sums, slot[at_last], quantity[at_last])
+        last = sums[present]
+    months = zeros
+    if needed & {YearReading.MEAN, YearReading.MAX}:
+        bits = np.zeros(n_keys, dtype=np.int64)
+        np.bitwise_or.at(bits, slot, np.left_shift(1, month))
+        months = np.bitwise_count(bits)[present].astype(np.int64)
+    if needed & {YearReading.SUM, YearReading.MEAN}:
+        sums = np.zeros(n_keys, dtype=np.int64)
+        np.add.at(sums, slot, quantity)
+        total = sums[present]
+        mean = (2 * total + months) // np.maximum(2 * months, 1)
+    if YearReading.MAX in needed:
+        largest = _largest_month(slot, month, quantity, n_keys, rows, present, months)
     reading = np.asarray([READINGS.index(r) for r in readings], dtype=np.int64)
-    per_row = reading[key // size] if size else np.zeros(0, dtype=np.int64)
-    zeros = np.zeros(key.shape[0], dtype=np.int64)
-
-    def column(name: str) -> IntArray:
-        return grouped[name].to_numpy() if name in grouped else zeros
-
-    total, months = column("sum"), column("months")
-    mean = (2 * total + months) // np.maximum(2 * months, 1)
-    choices = [column("last"), mean, column("max"), total]
-    quantity = np.choose(per_row, choices) if key.size else zeros
+    key_present = present if slot_key is None else slot_key[present]
+    per_row = reading[key_present // size] if size else np.zeros(0, dtype=np.int64)
+    quantities = np.choose(per_row, [last, mean, largest, total]) if present.size else zeros
     bounds = np.arange(len(services) + 1, dtype=np.int64) * size
     return YearUsage(
         size,
-        key.astype(np.int64),
-        quantity.astype(np.int64),
-        np.searchsorted(key, bounds).astype(np.int64),
-        {int(s): str(m) for found in unknown for s, m in found.iter_rows()},
+        key_present.astype(np.int64),
+        quantities.astype(np.int64),
+        np.searchsorted(key_present, bounds).astype(np.int64),
+        unknown,
     )
+
+
+def _largest_month(
+    slot: IntArray,
+    month: IntArray,
+    quantity: IntArray,
+    n_keys: int,
+    rows: IntArray,
+    present: IntArray,
+    months: IntArray,
+) -> IntArray:
+    """The largest monthly total of each present key (several records of a month added up)."""
+    largest = np.full(n_keys, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(largest, slot, quantity)
+    out = largest[present]
+    duplicated = rows[present] != months
+    if duplicated.any():
+        dup_slots = present[duplicated]
+        mask = np.isin(slot, dup_slots)
+        monthly = (
+            pl.DataFrame({"slot": slot[mask], "month": month[mask], "q": quantity[mask]})
+            .group_by("slot", "month")
+            .agg(pl.col("q").sum())
+            .group_by("slot")
+            .agg(pl.col("q").max())
+            .sort("slot")
+        )
+        out[duplicated] = monthly["q"].to_numpy()
+    return out

@@ -89,6 +89,8 @@ def _subscriptions() -> list[list[Any]]:
             s.end_date,
             s.scope,
             LIST_SEPARATOR.join(member_code(e) for e in s.covered_establishments.all()),
+            s.rebill_key,
+            s.rebill_own_key,
         ]
         for s in subscriptions
     ]

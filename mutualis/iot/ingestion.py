@@ -4,19 +4,25 @@ Idempotent: a reading is unique per sensor, measure and time, and inserted ignor
 so an uplink delivered twice (an MQTT redelivery, a webhook retried) is stored once. Order does
 not matter: a late uplink lands at its own time. Anything that cannot be stored goes to the
 quarantine table with its reason; nothing here raises on a bad message.
+
+The writes are set-based (`ingest_store`): one statement per table and batch. A long-running
+worker resolves DevEUIs through a :class:`DeviceDirectory` (an in-process cache, refreshed
+after `ttl` seconds); the webhook reads the referential afresh at each request.
 """
 
+import datetime as dt
 import hashlib
 import json
 import logging
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import DataError, IntegrityError, transaction
 
+from mutualis.iot import ingest_store
 from mutualis.iot.ingest.lpp import LppError
 from mutualis.iot.ingest.lpp import decode as decode_lpp
 from mutualis.iot.ingest.uplinks import Malformed, Uplink, parse_json, parse_message
@@ -24,29 +30,37 @@ from mutualis.iot.models import (
     Decoder,
     Device,
     DeviceModel,
-    Gateway,
     Measure,
     Quantity,
     QuarantinedMessage,
     QuarantineReason,
-    Reading,
-    Sensor,
 )
 from mutualis.iot.rollups import rollups_refresh
 
 logger = logging.getLogger(__name__)
-MAX_BODY = 4000
+MAX_BODY = 4000  # characters of a quarantined message kept
+MAX_MESSAGE_BYTES = 64 * 1024  # an uplink event is ~1-2 kB: anything past this is set aside
 CHANNEL_SUFFIX = re.compile(r"_\d+$")
+QUANTITIES = frozenset(Quantity.values)
 
 
 @dataclass(frozen=True)
 class Message:
-    """A message as it came: by MQTT (topic) or HTTP (network kind)."""
+    """A message as it came: by MQTT (topic) or HTTP (network kind). `size` is the size it
+    came with when only its head was kept (a message too large to be an uplink)."""
 
     body: bytes
     topic: str = ""
     network: str = ""
     source: str = "mqtt"
+    size: int = 0
+
+    @classmethod
+    def received(cls, body: bytes, **fields) -> "Message":
+        """A message as received, oversized ones cut at once (memory stays bounded)."""
+        if len(body) > MAX_MESSAGE_BYTES:
+            return cls(body=body[:MAX_BODY], size=len(body), **fields)
+        return cls(body=body, **fields)
 
 
 @dataclass
@@ -54,6 +68,63 @@ class IngestResult:
     uplinks: int = 0
     readings: int = 0  # rows offered to the table (duplicates included)
     quarantined: Counter = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a device's values go: its sensor, the sensor's measures, its model's decoding."""
+
+    sensor_id: int
+    active: bool
+    measures: dict[str, int]
+    device_model: DeviceModel | None
+
+
+class DeviceDirectory:
+    """DevEUI → :class:`Target`. Known devices are kept `ttl` seconds (0: never kept); an
+    unknown DevEUI is looked up again at each batch, all of a batch's in one query each."""
+
+    def __init__(self, ttl: float = 0.0):
+        self.ttl = ttl
+        self._targets: dict[str, Target] = {}
+        self._loaded_at = 0.0
+
+    def resolve(self, dev_euis: set[str]) -> dict[str, Target]:
+        if self.ttl <= 0 or time.monotonic() - self._loaded_at > self.ttl:
+            self._targets = {}
+            self._loaded_at = time.monotonic()
+        missing = dev_euis - self._targets.keys()
+        if missing:
+            self._targets.update(_targets(missing))
+        return {eui: self._targets[eui] for eui in dev_euis if eui in self._targets}
+
+
+def _targets(dev_euis: set[str]) -> dict[str, Target]:
+    rows = list(
+        Device.objects.filter(dev_eui__in=dev_euis).values_list(
+            "dev_eui", "sensor_id", "sensor__active", "make", "model", "generation"
+        )
+    )
+    if not rows:
+        return {}
+    makes = {row[3] for row in rows if row[3]}
+    device_models = {
+        (m.make, m.model, m.generation): m for m in DeviceModel.objects.filter(make__in=makes)
+    }
+    measures: dict[int, dict[str, int]] = {}
+    for pk, sensor_id, quantity in Measure.objects.filter(
+        sensor_id__in={row[1] for row in rows}
+    ).values_list("pk", "sensor_id", "quantity"):
+        measures.setdefault(sensor_id, {})[quantity] = pk
+    return {
+        eui: Target(
+            sensor_id=sensor_id,
+            active=active,
+            measures=measures.get(sensor_id, {}),
+            device_model=device_models.get((make, model, generation)),
+        )
+        for eui, sensor_id, active, make, model, generation in rows
+    }
 
 
 def values_for(uplink: Uplink, device_model: DeviceModel | None) -> dict[str, float]:
@@ -69,24 +140,35 @@ def values_for(uplink: Uplink, device_model: DeviceModel | None) -> dict[str, fl
     values: dict[str, float] = {}
     for name, value in raw.items():
         quantity = field_map.get(name)
-        if quantity is None and name in Quantity.values:
+        if quantity is None and name in QUANTITIES:
             quantity = name
-        if quantity is None and CHANNEL_SUFFIX.sub("", name) in Quantity.values:
+        if quantity is None and CHANNEL_SUFFIX.sub("", name) in QUANTITIES:
             quantity = CHANNEL_SUFFIX.sub("", name)
-        if quantity in Quantity.values:
+        if quantity in QUANTITIES:
             values.setdefault(quantity, value)
     return values
 
 
-def ingest(messages: Iterable[Message]) -> IngestResult:
-    """Parses and stores a batch of messages in one transaction."""
-    result = IngestResult()
-    parsed: list[tuple[Message, Uplink]] = []
-    quarantine: list[QuarantinedMessage] = []
+class _Batch:
+    """What one batch writes: readings as columns, sensors and gateways last seen, and the
+    quarantined messages."""
 
-    def set_aside(message: Message, reason: str, detail: str, dev_eui: str = "") -> None:
-        result.quarantined[reason] += 1
-        quarantine.append(
+    def __init__(self) -> None:
+        self.result = IngestResult()
+        self.sensor_ids: list[int] = []
+        self.measure_ids: list[int] = []
+        self.times: list[dt.datetime] = []
+        self.values: list[float] = []
+        self.sensors_seen: dict[int, dt.datetime] = {}
+        self.gateways_seen: dict[str, tuple[dt.datetime, int | None, float | None]] = {}
+        self.quarantine: list[QuarantinedMessage] = []
+
+    def set_aside(self, message: Message, reason: str, detail: str, dev_eui: str = "") -> None:
+        self.result.quarantined[reason] += 1
+        digest = hashlib.sha256(f"{message.network}|{message.topic}|".encode() + message.body)
+        if message.size:
+            digest.update(f"|{message.size}".encode())
+        self.quarantine.append(
             QuarantinedMessage(
                 source=message.source,
                 network=message.network,
@@ -94,110 +176,104 @@ def ingest(messages: Iterable[Message]) -> IngestResult:
                 dev_eui=dev_eui,
                 reason=reason,
                 detail=detail[:300],
-                body=message.body[:MAX_BODY].decode("utf-8", "replace"),
-                fingerprint=hashlib.sha256(
-                    f"{message.network}|{message.topic}|".encode() + message.body
-                ).hexdigest(),
+                body=message.body[:MAX_BODY].decode("utf-8", "replace").replace("\x00", "\ufffd"),
+                fingerprint=digest.hexdigest(),
             )
         )
 
+    def add(self, uplink: Uplink, target: Target, values: dict[str, float]) -> None:
+        self.result.uplinks += 1
+        sensor_id = target.sensor_id
+        seen = self.sensors_seen.get(sensor_id)
+        if seen is None or uplink.time > seen:
+            self.sensors_seen[sensor_id] = uplink.time
+        for quantity, value in values.items():
+            measure_id = target.measures.get(quantity)
+            if measure_id is not None:
+                self.sensor_ids.append(sensor_id)
+                self.measure_ids.append(measure_id)
+                self.times.append(uplink.time)
+                self.values.append(value)
+
+    def relayed(self, uplink: Uplink) -> None:
+        """The gateways that relayed an uplink are alive, whatever becomes of the uplink."""
+        for signal in uplink.gateways:
+            known = self.gateways_seen.get(signal.gateway_id)
+            if known is None or uplink.time > known[0]:
+                self.gateways_seen[signal.gateway_id] = (uplink.time, signal.rssi, signal.snr)
+
+
+def _parse(message: Message) -> Uplink:
+    if message.size:
+        raise Malformed("size", f"{message.size} bytes: too large for an uplink")
+    if message.topic:
+        return parse_message(message.topic, message.body)
+    return parse_json(message.network, _json(message.body))
+
+
+def ingest(messages: Iterable[Message], directory: DeviceDirectory | None = None) -> IngestResult:
+    """Parses and stores a batch of messages in one transaction. Should the database refuse
+    the batch (a value out of its range, a time without its partition), each message is
+    stored on its own, and the one it refuses set aside with the database's reason."""
+    messages = list(messages)
+    try:
+        return _ingest(messages, directory)
+    except (DataError, IntegrityError) as exc:
+        if len(messages) == 1:
+            batch = _Batch()
+            batch.set_aside(messages[0], QuarantineReason.MALFORMED, f"refused: {exc}")
+            with transaction.atomic():
+                QuarantinedMessage.objects.bulk_create(batch.quarantine, ignore_conflicts=True)
+            return batch.result
+    result = IngestResult()
+    for message in messages:
+        one = ingest([message], directory)
+        result.uplinks += one.uplinks
+        result.readings += one.readings
+        result.quarantined.update(one.quarantined)
+    return result
+
+
+def _ingest(messages: list[Message], directory: DeviceDirectory | None) -> IngestResult:
+    batch = _Batch()
+    parsed: list[tuple[Message, Uplink]] = []
     for message in messages:
         try:
-            if message.topic:
-                uplink = parse_message(message.topic, message.body)
-            else:
-                uplink = parse_json(message.network, _json(message.body))
+            parsed.append((message, _parse(message)))
         except Malformed as exc:
-            set_aside(message, QuarantineReason.MALFORMED, f"{exc.reason}: {exc.detail}")
-            continue
-        parsed.append((message, uplink))
-
-    devices = {
-        d.dev_eui: d
-        for d in Device.objects.filter(dev_eui__in={u.dev_eui for _m, u in parsed}).select_related(
-            "sensor"
-        )
-    }
-    models = _device_models(devices.values())
-    measures = _measures({d.sensor_id for d in devices.values()})
-    readings: list[Reading] = []
-    last_seen: dict[int, object] = {}
+            batch.set_aside(message, QuarantineReason.MALFORMED, f"{exc.reason}: {exc.detail}")
+    targets = (directory or DeviceDirectory()).resolve({u.dev_eui for _m, u in parsed})
     for message, uplink in parsed:
-        device = devices.get(uplink.dev_eui)
-        if device is None:
-            set_aside(message, QuarantineReason.UNKNOWN_DEVICE, "", uplink.dev_eui)
+        batch.relayed(uplink)
+        target = targets.get(uplink.dev_eui)
+        if target is None:
+            batch.set_aside(message, QuarantineReason.UNKNOWN_DEVICE, "", uplink.dev_eui)
             continue
-        if not device.sensor.active:
-            set_aside(message, QuarantineReason.INACTIVE_SENSOR, "", uplink.dev_eui)
+        if not target.active:
+            batch.set_aside(message, QuarantineReason.INACTIVE_SENSOR, "", uplink.dev_eui)
             continue
         try:
-            values = values_for(uplink, models.get((device.make, device.model, device.generation)))
+            values = values_for(uplink, target.device_model)
         except LppError as exc:
-            set_aside(message, QuarantineReason.UNDECODED, str(exc), uplink.dev_eui)
+            batch.set_aside(message, QuarantineReason.UNDECODED, str(exc), uplink.dev_eui)
             continue
-        result.uplinks += 1
-        sensor_id = device.sensor_id
-        if sensor_id not in last_seen or uplink.time > last_seen[sensor_id]:  # type: ignore[operator]
-            last_seen[sensor_id] = uplink.time
-        for quantity, value in values.items():
-            measure_id = measures.get((sensor_id, quantity))
-            if measure_id is not None:
-                readings.append(
-                    Reading(
-                        sensor_id=sensor_id, measure_id=measure_id, time=uplink.time, value=value
-                    )
-                )
-    result.readings = len(readings)
+        batch.add(uplink, target, values)
+    batch.result.readings = len(batch.values)
     with transaction.atomic():
-        Reading.objects.bulk_create(readings, batch_size=1000, ignore_conflicts=True)
-        QuarantinedMessage.objects.bulk_create(quarantine, batch_size=500, ignore_conflicts=True)
-        for sensor_id, moment in last_seen.items():
-            Sensor.objects.filter(pk=sensor_id).filter(
-                Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=moment)
-            ).update(last_seen_at=moment)
-        _gateways_seen([u for _m, u in parsed])
+        ingest_store.readings_insert(batch.sensor_ids, batch.measure_ids, batch.times, batch.values)
+        if batch.quarantine:
+            QuarantinedMessage.objects.bulk_create(
+                batch.quarantine, batch_size=500, ignore_conflicts=True
+            )
+        ingest_store.sensors_seen(batch.sensors_seen)
+        ingest_store.gateways_seen(batch.gateways_seen)
     # Once the readings are committed: their hours' and days' rollups (rollups.py).
-    rollups_refresh((r.sensor_id, r.measure_id, r.time) for r in readings)
-    return result
+    rollups_refresh(zip(batch.sensor_ids, batch.measure_ids, batch.times, strict=True))
+    return batch.result
 
 
 def _json(body: bytes):
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise Malformed("json", f"not JSON: {exc}") from exc
-
-
-def _device_models(devices) -> dict[tuple[str, str, str], DeviceModel]:
-    makes = {d.make for d in devices if d.make}
-    return {(m.make, m.model, m.generation): m for m in DeviceModel.objects.filter(make__in=makes)}
-
-
-def _measures(sensor_ids) -> dict[tuple[int, str], int]:
-    return {
-        (sensor_id, quantity): pk
-        for pk, sensor_id, quantity in Measure.objects.filter(sensor_id__in=sensor_ids).values_list(
-            "pk", "sensor_id", "quantity"
-        )
-    }
-
-
-def _gateways_seen(uplinks: list[Uplink]) -> None:
-    """Each gateway's latest sighting in the batch; a gateway not yet known is registered
-    (operator's, named by its identifier) for the operator to complete."""
-    latest: dict[str, tuple] = {}
-    for uplink in uplinks:
-        for signal in uplink.gateways:
-            known = latest.get(signal.gateway_id)
-            if known is None or uplink.time > known[0]:
-                latest[signal.gateway_id] = (uplink.time, signal.rssi, signal.snr)
-    if not latest:
-        return
-    existing = set(Gateway.objects.filter(eui__in=latest).values_list("eui", flat=True))
-    Gateway.objects.bulk_create(
-        [Gateway(eui=eui) for eui in latest if eui not in existing], ignore_conflicts=True
-    )
-    for eui, (moment, rssi, snr) in latest.items():
-        Gateway.objects.filter(eui=eui).filter(
-            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=moment)
-        ).update(last_seen_at=moment, last_rssi=rssi, last_snr=snr)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise Malformed("json", f"not JSON: {str(exc)[:100]}") from exc

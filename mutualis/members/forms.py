@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.forms import DateField, validate_document_size
+from mutualis.core.forms import DateField, SearchableModelChoiceField, validate_document_size
 from mutualis.members.models import EstablishmentKind, Member, MemberKind, MembershipPart
 from mutualis.territory.models import Departement, Epci
 
@@ -76,7 +76,7 @@ class EstablishmentForm(forms.Form):
     establishment_kind = forms.ChoiceField(
         label=_("Type d'établissement"), choices=EstablishmentKind.choices
     )
-    parent = forms.ModelChoiceField(
+    parent = SearchableModelChoiceField(
         label=_("Rattaché à"),
         queryset=Member.objects.filter(kind__in=[MemberKind.COMMUNE, MemberKind.EPCI]).order_by(
             "name"
@@ -139,6 +139,11 @@ class MembershipForm(forms.Form):
 class MembershipEndForm(forms.Form):
     end_date = DateField(label=_("Date de fin"))
     reason = forms.CharField(label=_("Motif"), max_length=300)
+    end_subscriptions = forms.BooleanField(
+        label=_("Terminer aussi ses souscriptions en cours à la même date"),
+        required=False,
+        initial=True,
+    )
 
 
 class AgentInviteForm(forms.Form):
@@ -147,6 +152,11 @@ class AgentInviteForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique"))
     includes_perimeter = forms.BooleanField(
         label=_("Voit aussi les communes et établissements de l'EPCI"), required=False
+    )
+    is_elected = forms.BooleanField(
+        label=_("Élu de la collectivité"),
+        required=False,
+        help_text=_("Il arrive sur « Ce que la mutualisation nous apporte » à sa connexion."),
     )
 
     def __init__(self, *args, member, **kwargs):

@@ -227,6 +227,14 @@ class AgentAccess(TimeStampedModel):
     includes_perimeter = models.BooleanField(
         _("voit aussi les communes et établissements de l'EPCI"), default=False
     )
+    is_elected = models.BooleanField(
+        _("élu"),
+        default=False,
+        help_text=_(
+            "Un élu de la collectivité : il arrive sur la page « Ce que la mutualisation nous "
+            "apporte » plutôt que sur Mon espace."
+        ),
+    )
 
     class Meta:
         verbose_name = _("accès agent")

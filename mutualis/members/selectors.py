@@ -184,3 +184,16 @@ def territory_coverage(day: dt.date | None = None) -> tuple[list[Coverage], list
     population = Coverage(_("Population"), total.population_total, total.population_covered, 0, 0)
     rows = sorted(per_epci.values(), key=lambda c: c.label)
     return [total, epcis, population], rows
+
+
+def subscriptions_running(member_id: int):
+    """The member's souscriptions not ended today (running or starting later): what keeps
+    being billed after its adhésion ends unless the operator ends them too."""
+    from mutualis.catalog.models import Subscription
+
+    return list(
+        Subscription.objects.filter(member_id=member_id)
+        .current_or_future()
+        .select_related("service")
+        .order_by("service__name", "start_date")
+    )

@@ -205,8 +205,18 @@ def membership_create(
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, end_date: dt.date, reason: str) -> Membership:
-    """Ends an adhésion: the history stays, nothing is deleted."""
+def membership_end(
+    *, membership: Membership, end_date: dt.date, reason: str, end_subscriptions: bool = False
+) -> Membership:
+    """Ends an adhésion: the history stays, nothing is deleted.
+
+    With `end_subscriptions`, the member's souscriptions still running after `end_date` end on
+    the same day, in the same transaction; one that would only start later is refused by name
+    (the operator withdraws it first), so that nothing is billed past the adhésion.
+    """
+    from mutualis.catalog import services as catalog_services
+    from mutualis.catalog.models import Subscription
+
     if membership.end_date is not None and membership.end_date <= end_date:
         raise ValidationError({"end_date": _("Cette adhésion est déjà terminée.")})
     if end_date < membership.start_date:
@@ -214,6 +224,26 @@ def membership_end(*, membership: Membership, end_date: dt.date, reason: str) ->
     membership.end_date = end_date
     membership.end_reason = reason
     membership.save(update_fields=["end_date", "end_reason", "updated_at"])
+    if end_subscriptions:
+        running = (
+            Subscription.objects.filter(member_id=membership.member_id)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=end_date))
+            .select_related("service")
+            .order_by("service__name", "start_date")
+        )
+        later = [s.service.name for s in running if s.start_date > end_date]
+        if later:
+            raise ValidationError(
+                {
+                    "end_subscriptions": _(
+                        "Ces souscriptions commencent après la fin de l'adhésion ; "
+                        "retirez-les d'abord : %(names)s."
+                    )
+                    % {"names": ", ".join(later)}
+                }
+            )
+        for subscription in running:
+            catalog_services.subscription_end(subscription=subscription, end_date=end_date)
     return membership
 
 
@@ -266,7 +296,9 @@ def agreement_create(
 
 
 @transaction.atomic
-def agent_grant_access(*, user, member: Member, includes_perimeter: bool = False) -> AgentAccess:
+def agent_grant_access(
+    *, user, member: Member, includes_perimeter: bool = False, is_elected: bool = False
+) -> AgentAccess:
     if user.operator_role:
         raise ValidationError(
             _("Un membre du personnel de l'opérateur voit déjà tous les membres.")
@@ -274,7 +306,9 @@ def agent_grant_access(*, user, member: Member, includes_perimeter: bool = False
     if includes_perimeter and member.kind != MemberKind.EPCI:
         raise ValidationError(_("Seul un agent d'EPCI peut voir les communes de son territoire."))
     access, _created = AgentAccess.objects.update_or_create(
-        user=user, member=member, defaults={"includes_perimeter": includes_perimeter}
+        user=user,
+        member=member,
+        defaults={"includes_perimeter": includes_perimeter, "is_elected": is_elected},
     )
     return access
 
@@ -287,6 +321,7 @@ def agent_invite(
     first_name: str,
     last_name: str,
     includes_perimeter: bool = False,
+    is_elected: bool = False,
     domain: str,
     use_https: bool,
 ) -> tuple[AgentAccess, bool]:
@@ -304,7 +339,9 @@ def agent_invite(
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-    access = agent_grant_access(user=user, member=member, includes_perimeter=includes_perimeter)
+    access = agent_grant_access(
+        user=user, member=member, includes_perimeter=includes_perimeter, is_elected=is_elected
+    )
     if created:
         form = PasswordResetForm({"email": email})
         form.is_valid()

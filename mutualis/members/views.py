@@ -176,13 +176,19 @@ def membership_end(request, pk):
                 membership=membership,
                 end_date=form.cleaned_data["end_date"],
                 reason=form.cleaned_data["reason"],
+                end_subscriptions=form.cleaned_data["end_subscriptions"],
             )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, _("L'adhésion a été terminée."))
             return redirect("members:member_detail", pk=membership.member_id)
-    return render(request, "members/membership_end.html", {"form": form, "membership": membership})
+    context = {
+        "form": form,
+        "membership": membership,
+        "running_subscriptions": selectors.subscriptions_running(membership.member_id),
+    }
+    return render(request, "members/membership_end.html", context)
 
 
 @operator_required(Capability.MANAGE_USERS, model=Member)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.catalog.models import Service
-from mutualis.core.forms import DecimalField, IntegerField
+from mutualis.core.forms import DecimalField, IntegerField, SearchableModelChoiceField
 from mutualis.core.numbers import format_number, without_trailing_zeros
 from mutualis.members.models import Member
 from mutualis.metering.checks import unusual_previous
@@ -12,7 +12,7 @@ from mutualis.metering.models import Period
 
 
 class UsageRecordForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Membre"), queryset=Member.objects.order_by("name"))
+    member = SearchableModelChoiceField(label=_("Membre"), queryset=Member.objects.order_by("name"))
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.order_by("name"))
     period = forms.ChoiceField(label=_("Période"), choices=Period.choices, initial=Period.MONTH)
     year = IntegerField(label=_("Année"), min_value=2000, max_value=2100)
@@ -73,6 +73,6 @@ class UsageRecordForm(forms.Form):
 class UsageFilterForm(forms.Form):
     year = IntegerField(label=_("Année"), required=False, min_value=2000, max_value=2100)
     service = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.order_by("name"), required=False
+        label=_("Service"), queryset=Service.objects.only("name").order_by("name"), required=False
     )
     q = forms.CharField(label=_("Membre"), required=False, max_length=100)

@@ -29,6 +29,7 @@ def usage_list(request):
         search=filters.get("q", ""),
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_labels(page.object_list)
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(
         request,

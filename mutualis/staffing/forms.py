@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.forms import DateField, IntegerField, ModelForm
+from mutualis.core.forms import DateField, IntegerField, ModelForm, SearchableModelChoiceField
 from mutualis.members.models import Decision, Member, MemberKind
 from mutualis.staffing import calendar as cal
 from mutualis.staffing.models import (
@@ -119,7 +119,7 @@ class PeriodForm(forms.Form):
 
 
 class StaffingAgreementForm(ModelForm):
-    member = forms.ModelChoiceField(
+    member = SearchableModelChoiceField(
         label=_("Membre"),
         queryset=Member.objects.filter(kind__in=[MemberKind.EPCI, MemberKind.COMMUNE]).order_by(
             "kind", "name"

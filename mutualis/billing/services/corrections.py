@@ -39,6 +39,7 @@ from mutualis.billing.models import (
     Tariff,
 )
 from mutualis.billing.money import format_euros
+from mutualis.billing.services.identity import identity_snapshot
 from mutualis.billing.services.invoices import (
     BORDEREAU_CORRECTION_SERIES,
     BORDEREAU_SERIES,
@@ -389,6 +390,7 @@ def _issue_complementary(
     year = issued_on.year
     first = reserve_numbers(year=year, series=series, count=len(rows))
     payers = Member.objects.in_bulk([row.payer_id for row in rows])
+    frozen_identity = identity_snapshot()
     titres = [
         Invoice(
             run=comparison.run,
@@ -404,6 +406,7 @@ def _issue_complementary(
             total_cents=row.difference_cents,
             reason=reason,
             issued_by=issued_by,
+            frozen_identity=frozen_identity,
             **payer_identity(payers[row.payer_id]),
         )
         for index, row in enumerate(rows)

@@ -4,7 +4,9 @@ The checks of the identifiers (SIRET and its Luhn key, IBAN and its mod-97 key, 
 python-stdnum's; the codes of the PES header follow the PES V2 schemas.
 """
 
+import hashlib
 import io
+import json
 import re
 
 from django.core.exceptions import ValidationError
@@ -16,7 +18,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 
-from mutualis.billing.models import OperatorIdentity
+from mutualis.billing.models import IdentitySnapshot, Invoice, OperatorIdentity
 
 LOGO_MAX_BYTES = 500 * 1024
 LOGO_FORMATS = {"PNG", "JPEG"}
@@ -44,6 +46,54 @@ def operator_identity() -> OperatorIdentity:
     """The identity row (an empty one, unsaved, before the first edit)."""
     identity = OperatorIdentity.objects.filter(pk=OperatorIdentity.SINGLETON_PK).first()
     return identity or OperatorIdentity(pk=OperatorIdentity.SINGLETON_PK)
+
+
+# What an issued titre keeps of the identity (the avis prints it; the logo is kept beside).
+SNAPSHOT_FIELDS = (
+    "name",
+    "address",
+    "siret",
+    "ordonnateur_name",
+    "ordonnateur_title",
+    "accountant_name",
+    "accountant_address",
+    "iban",
+    "bic",
+    "poste_code",
+    "poste_label",
+    "collectivity_code",
+    "budget_code",
+    "budget_label",
+    "nature",
+    "chapter",
+    "function",
+    "product_code",
+)
+
+
+def identity_snapshot() -> IdentitySnapshot:
+    """The identity as it is now, frozen for the titres issued now (one row per content)."""
+    identity = operator_identity()
+    data = {field: getattr(identity, field) for field in SNAPSHOT_FIELDS}
+    logo = bytes(identity.logo or b"")
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode())
+    digest.update(b"\0" + logo)
+    fingerprint = digest.hexdigest()
+    IdentitySnapshot.objects.bulk_create(
+        [IdentitySnapshot(fingerprint=fingerprint, data=data, logo=logo)], ignore_conflicts=True
+    )
+    return IdentitySnapshot.objects.get(fingerprint=fingerprint)
+
+
+def avis_identity(invoice: Invoice) -> OperatorIdentity:
+    """The identity the avis of `invoice` prints: as it was at its issue (unsaved copy), or
+    today's for a titre issued before identities were frozen."""
+    if invoice.frozen_identity_id is None:
+        return operator_identity()
+    snapshot = invoice.frozen_identity
+    known = {field.name for field in OperatorIdentity._meta.get_fields()}
+    values = {key: value for key, value in snapshot.data.items() if key in known}
+    return OperatorIdentity(**values, logo=bytes(snapshot.logo or b""))
 
 
 def missing_for_pes(identity: OperatorIdentity) -> list[str]:

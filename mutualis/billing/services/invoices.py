@@ -26,6 +26,7 @@ from mutualis.billing.models import (
     InvoiceLine,
     RunStatus,
 )
+from mutualis.billing.services.identity import identity_snapshot
 from mutualis.catalog.models import Service
 from mutualis.members.models import Member
 
@@ -186,6 +187,7 @@ def invoices_issue(
             "due_on": due_on or issued_on + dt.timedelta(days=PAYMENT_DAYS),
             "reason": "",
             "issued_by": issued_by.pk if issued_by is not None else None,
+            "frozen_identity": identity_snapshot().pk,
         }
     )
     insert_rows(
@@ -296,6 +298,7 @@ def invoice_correct(
         total_cents=-amount,
         reason=reason.strip()[:300],
         issued_by=issued_by,
+        frozen_identity=identity_snapshot(),
         **payer_identity(original.member),
     )
     correction.save()

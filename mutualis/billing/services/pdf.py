@@ -20,7 +20,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from mutualis.billing.models import Invoice, InvoiceKind, InvoiceLine, OperatorIdentity
 from mutualis.billing.money import format_euros, format_quantity
-from mutualis.billing.services.identity import operator_identity
+from mutualis.billing.services.identity import avis_identity
 
 # The standard PDF fonts (Helvetica) only know WinAnsi (cp1252): reportlab draws any other
 # character with a fallback font, a black square for the narrow no-break space of amounts.
@@ -295,8 +295,9 @@ def _signature(identity: OperatorIdentity, styles) -> list:
 
 
 def invoice_pdf(invoice: Invoice, identity: OperatorIdentity | None = None) -> bytes:
-    """The avis of `invoice`, with the operator's identity as it is set in the app."""
-    identity = identity or operator_identity()
+    """The avis of `invoice`, with the operator's identity as it was when the titre was issued
+    (services/identity.avis_identity), unless `identity` is given."""
+    identity = identity or avis_identity(invoice)
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

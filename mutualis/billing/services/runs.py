@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.billing.bulk import insert_rows
-from mutualis.billing.inputs import EngineFrames, build_frames
+from mutualis.billing.inputs import FINGERPRINT_VERSION, EngineFrames, build_frames
 from mutualis.billing.models import (
     AllocationRun,
     ChargeLine,
@@ -128,6 +128,7 @@ def _store(run: AllocationRun, progress: Progress) -> dict:
         usage,
     )
     run.fingerprint = frames.fingerprint(t.text for t in tariffs)
+    run.fingerprint_version = FINGERPRINT_VERSION
     run.total_cents = sum(line[6] for line in lines if line[3] is None)
     run.line_count = len(lines)
     run.save(
@@ -136,6 +137,7 @@ def _store(run: AllocationRun, progress: Progress) -> dict:
             "subscriptions_snapshot",
             "usage_snapshot",
             "fingerprint",
+            "fingerprint_version",
             "total_cents",
             "line_count",
             "updated_at",
@@ -173,7 +175,8 @@ def run_reproduce(*, run: AllocationRun) -> tuple[bool, int]:
     tariffs = [
         rs.tariff for rs in run.services.select_related("tariff__service").order_by("tariff_id")
     ]
-    if frames.fingerprint(t.text for t in tariffs) != run.fingerprint:
+    texts = (t.text for t in tariffs)
+    if frames.fingerprint(texts, version=run.fingerprint_version) != run.fingerprint:
         return False, -1
     fresh = sorted(
         _key(line) for line in compute(tariffs=tariffs, frames=frames, year=run.year).lines

@@ -1,5 +1,5 @@
 from mutualis.billing.inputs import build_frames
-from mutualis.billing.models import AllocationRun, Invoice, RunStatus, Tariff
+from mutualis.billing.models import AllocationRun, Invoice, PesTransmission, RunStatus, Tariff
 from mutualis.billing.tests.factories import AllocationRunFactory, InvoiceFactory, TariffFactory
 
 
@@ -18,3 +18,25 @@ builders = {
     AllocationRun: _validated_run,
     Invoice: lambda a: InvoiceFactory(member=a),
 }
+
+
+def _transmission(a):
+    """A PES file that carried a titre of member A."""
+    from mutualis.billing.models import PesTransmission, PesTransmittedDocument
+
+    transmission = PesTransmission.objects.create(
+        mode="PESALR1",
+        file_name="PES_recette_test.xml",
+        content=b"<xml/>",
+        sha256="0" * 64,
+        size=6,
+        document_count=1,
+        total_cents=100,
+    )
+    PesTransmittedDocument.objects.create(
+        transmission=transmission, invoice=InvoiceFactory(member=a)
+    )
+    return transmission
+
+
+builders[PesTransmission] = _transmission

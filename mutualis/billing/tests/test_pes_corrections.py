@@ -195,16 +195,18 @@ def test_each_correction_avis_travels_with_its_piece(corrected):
 def test_the_run_file_holds_the_documents_of_the_correction(corrected, client, accountant):
     client.force_login(accountant)
     run = corrected["run"]
-    response = client.get(f"/operateur/facturation/calculs/{run.pk}/pes.xml")
+    response = client.post(f"/operateur/facturation/calculs/{run.pk}/pes.xml")
     assert response.status_code == 200
     # its complements (B2), its réduction (BR1) and the annulation of its complement T5 (BR2);
     # the réduction R3 of the titre T2 belongs to the run of T2
     assert 'filename="PES_recette_14200_2026_B2_BR1-BR2.xml"' in response["Content-Disposition"]
     root = etree.fromstring(response.content)
     assert sorted(bordereaux(root)) == [("01", "2"), ("02", "1"), ("02", "2")]
-    by_year = client.get("/operateur/facturation/titres/pes.xml?annee=2026")
-    assert by_year.content.count(b"<Piece>") == 8
-    assert 'filename="PES_recette_14200_2026_B1-B2_BR1-BR3.xml"' in by_year["Content-Disposition"]
+    # the year's file then holds what the run's file did not: the titres of the base run (B1)
+    # and the réduction R3 of its titre T2 (BR3), never again B2, BR1 or BR2
+    by_year = client.post("/operateur/facturation/titres/pes.xml", {"annee": "2026"})
+    assert by_year.content.count(b"<Piece>") == 8 - response.content.count(b"<Piece>")
+    assert 'filename="PES_recette_14200_2026_B1_BR3.xml"' in by_year["Content-Disposition"]
 
 
 def test_a_reduction_of_a_titre_of_an_earlier_exercise_is_refused_naming_it(
@@ -286,7 +288,8 @@ def test_the_guide_says_what_helios_receives_for_each_document():
 
     from mutualis.billing.tests.test_correction_docs_example import GUIDE
 
-    section = GUIDE.read_text(encoding="utf-8").split("### Le fichier PES V2 pour Hélios")[1]
+    guide = GUIDE.read_text(encoding="utf-8")
+    section = guide.split("### Le fichier PES V2 pour Hélios")[1].split("\n### ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
     documents = {
         "titre": [InvoiceKind.INVOICE],

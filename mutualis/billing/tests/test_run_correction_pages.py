@@ -178,6 +178,6 @@ def test_the_pes_file_of_the_replaced_run_stays_available(client, accountant, id
     run_validate_correction(run=run, issued_on=LATER, reason="Exonération ENT")
     client.force_login(accountant)
     assert f"{BASE}/{base.pk}/pes.xml" in client.get(f"{BASE}/{base.pk}/").content.decode()
-    response = client.get(f"{BASE}/{base.pk}/pes.xml")
+    response = client.post(f"{BASE}/{base.pk}/pes.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")

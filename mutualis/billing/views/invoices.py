@@ -5,12 +5,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mutualis.billing import selectors
 from mutualis.billing.forms import CorrectionForm, InvoiceFilterForm
-from mutualis.billing.models import Invoice
-from mutualis.billing.services import exports, invoices, pes
+from mutualis.billing.models import Invoice, PesTransmittedDocument
+from mutualis.billing.services import exports, invoices, pes, transmissions
 from mutualis.billing.services.pdf import invoice_pdf
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
@@ -28,7 +28,7 @@ def _filters(request) -> dict:
 def invoice_list(request):
     filters = _filters(request)
     invoice_qs = selectors.invoice_list(**filters)
-    page = Paginator(invoice_qs, 50).get_page(request.GET.get("page"))
+    page = selectors.invoice_table_page(invoice_qs, request.GET.get("page"))
     return render(
         request,
         "billing/invoice_list.html",
@@ -56,22 +56,30 @@ def invoice_export(request, fmt):
 
 
 def pes_response(request, invoice_qs, back: str):
-    """The PES file of the titres of `invoice_qs`, or back to `back` with the French reason."""
+    """Prepares (and records) the PES file of the titres of `invoice_qs` not yet transmitted
+    and sends it, or goes back to `back` with the French reason."""
     try:
-        file_name, content = pes.pes_recette(invoice_qs)
+        transmission = transmissions.pes_transmit(invoices=invoice_qs, user=request.user)
     except pes.PesError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
-    response = HttpResponse(content, content_type=f"application/xml; charset={pes.ENCODING}")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return transmission_file_response(transmission)
+
+
+def transmission_file_response(transmission) -> HttpResponse:
+    response = HttpResponse(
+        bytes(transmission.content), content_type=f"application/xml; charset={pes.ENCODING}"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{transmission.file_name}"'
     return response
 
 
-@operator_required(Capability.MANAGE_BILLING, write=None)
-@require_GET
+@operator_required(Capability.MANAGE_BILLING)
+@require_POST
 def invoice_pes(request):
-    """The PES file of a year's titres (?annee=2026)."""
-    form = InvoiceFilterForm({"year": request.GET.get("annee") or request.GET.get("year")})
+    """The PES file of a year's titres not yet transmitted (annee=2026)."""
+    year_value = request.POST.get("annee") or request.GET.get("annee") or request.GET.get("year")
+    form = InvoiceFilterForm({"year": year_value})
     year = form.cleaned_data.get("year") if form.is_valid() else None
     back = reverse("billing:invoice_list") + (f"?annee={year}" if year else "")
     if not year:
@@ -101,6 +109,12 @@ def invoice_detail(request, pk):
     )
     context = invoice_context(invoice)
     context["can_manage"] = has_capability(request.user, Capability.MANAGE_BILLING)
+    context["sent"] = (
+        PesTransmittedDocument.objects.filter(invoice=invoice)
+        .select_related("transmission")
+        .defer("transmission__content")
+        .first()
+    )
     return render(request, "billing/invoice_detail.html", context)
 
 

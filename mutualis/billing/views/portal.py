@@ -4,17 +4,19 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from mutualis.billing import selectors
 from mutualis.billing.models import Invoice
 from mutualis.billing.views.invoices import invoice_context, pdf_response
 from mutualis.core.access import member_required
-from mutualis.metering.models import UsageRecord
+from mutualis.metering import selectors as usage_selectors
 
 
 @member_required()
 @require_GET
 def portal_invoices(request, member):
-    invoices = member.invoices.select_related("original").order_by("-year", "series", "-number")
-    page = Paginator(invoices, 50).get_page(request.GET.get("page"))
+    page = selectors.invoice_table_page(
+        selectors.invoice_list(member_id=member.pk), request.GET.get("page")
+    )
     return render(request, "billing/portal/invoices.html", {"member": member, "page": page})
 
 
@@ -36,10 +38,6 @@ def portal_invoice_pdf(request, member, pk):
 @member_required()
 @require_GET
 def portal_usage(request, member):
-    records = (
-        UsageRecord.objects.filter(member=member)
-        .select_related("service")
-        .order_by("-year", "-month", "service__name", "pk")
-    )
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = Paginator(usage_selectors.member_usage(member), 50).get_page(request.GET.get("page"))
+    page.object_list = usage_selectors.with_labels(page.object_list)
     return render(request, "billing/portal/usage.html", {"member": member, "page": page})

@@ -186,10 +186,10 @@ def run_issue(request, pk):
     return redirect("billing:run_detail", pk=pk)
 
 
-@operator_required(Capability.MANAGE_BILLING, model=AllocationRun, write=None)
-@require_GET
+@operator_required(Capability.MANAGE_BILLING, model=AllocationRun)
+@require_POST
 def run_pes(request, pk):
-    """The PES file of the titres issued from a validated run."""
+    """The PES file of the titres issued from a validated run, not yet transmitted."""
     run = _run_or_404(pk)
     back = reverse("billing:run_detail", kwargs={"pk": run.pk})
     if run.status not in (RunStatus.VALIDATED, RunStatus.SUPERSEDED):

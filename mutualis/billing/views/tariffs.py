@@ -8,6 +8,7 @@ from mutualis.billing import selectors
 from mutualis.billing.forms import TariffAdoptForm, TariffEditForm, TariffForm
 from mutualis.billing.models import Tariff
 from mutualis.billing.services import tariffs as services
+from mutualis.billing.services.tariff_text import tariff_text
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
 from mutualis.core.roles import Capability, has_capability
@@ -60,6 +61,7 @@ def tariff_detail(request, pk):
         {
             "tariff": tariff,
             "history": selectors.tariff_history(tariff),
+            "text": tariff_text(tariff),
             "can_manage": has_capability(request.user, Capability.MANAGE_BILLING),
             "adopt_form": TariffAdoptForm(),
         },
@@ -113,6 +115,7 @@ def tariff_adopt(request, pk):
         {
             "tariff": tariff,
             "history": selectors.tariff_history(tariff),
+            "text": tariff_text(tariff),
             "can_manage": True,
             "adopt_form": form,
         },

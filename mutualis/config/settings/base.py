@@ -50,8 +50,11 @@ INSTALLED_APPS = [
     "mutualis.billing",
     "mutualis.purchasing",
     "mutualis.staffing",
+    "mutualis.governance",
     "mutualis.iot",
+    "mutualis.alerts",
     "mutualis.imports",
+    "mutualis.insights",
     "mutualis.demo",
 ]
 
@@ -227,6 +230,8 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running job that gave no sign of life for this long is taken as abandoned, and failed.
 JOB_STALE_AFTER_MINUTES = env_int("JOB_STALE_AFTER_MINUTES", 30)
+# An open alert nobody acknowledged for this long is escalated (once).
+ALERT_ESCALATION_MINUTES = env_int("ALERT_ESCALATION_MINUTES", 240)
 
 # Imported files (CSV/XLSX): every one is bounded before it is read.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 10)

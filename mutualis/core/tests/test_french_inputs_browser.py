@@ -3,6 +3,7 @@ browser's number input turned it into 125), and the confirmation of an unusual r
 accessible (axe-core)."""
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 import pytest
@@ -19,9 +20,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "motdepasse-solide"
 
 
+def choose_in_search_field(page, selector: str, name: str) -> None:
+    """Types the start of a name into a searchable select and picks it, as a person does."""
+    page.fill(selector, name[:5])
+    page.click(f"{selector}__listbox li:text-is('{name}')")
+
+
 def _fill(page, member, service, month: str, quantity: str) -> None:
     page.goto(reverse("metering:usage_create"))
-    page.select_option("#id_member", str(member.pk))
+    choose_in_search_field(page, "#id_member", member.name)
     page.select_option("#id_service", str(service.pk))
     page.fill("#id_year", "2026")
     page.fill("#id_month", month)
@@ -51,3 +58,39 @@ def test_a_decimal_comma_typed_in_the_browser_is_kept(new_context):
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert UsageRecord.objects.get(month=5).quantity == Decimal(1250)
+
+
+def test_a_member_is_found_by_typing_part_of_its_name_without_accents(new_context):
+    """« Rattaché à » lists 600 communes and EPCIs: typing « merig » finds « Mérignac »; the
+    form sends the member's id, and emptying the field empties the choice."""
+    from mutualis.members.models import Member, MemberKind
+
+    wanted = MemberFactory(name="Mérignac", kind=MemberKind.COMMUNE)
+    for index in range(40):
+        MemberFactory(name=f"Commune {index:02d}", kind=MemberKind.COMMUNE)
+    manager = UserFactory(manager=True)
+    page = new_context().new_page()
+    login(page, manager.username, PASSWORD)
+    page.goto(reverse("members:establishment_create"))
+
+    page.fill("#id_parent", "merig")
+    options = page.locator("#id_parent__listbox li")
+    assert options.all_inner_texts() == ["Mérignac"]
+    if os.environ.get("A11Y_SCREENSHOTS"):
+        page.screenshot(path=f"{os.environ['A11Y_SCREENSHOTS']}/a11y-searchable-select.png")
+    blocking = [v for v in run_axe(page) if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, format_violations("searchable select, open", blocking)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.eval_on_selector("#id_parent-select", "s => s.value") == str(wanted.pk)
+
+    page.fill("#id_parent", "")
+    page.locator("#id_name").focus()
+    assert page.eval_on_selector("#id_parent-select", "s => s.value") == ""
+
+    page.fill("#id_name", "CCAS de Mérignac")
+    choose_in_search_field(page, "#id_parent", "Mérignac")
+    page.select_option("#id_establishment_kind", index=1)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert Member.objects.get(name="CCAS de Mérignac").parent == wanted

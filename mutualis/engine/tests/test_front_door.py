@@ -90,3 +90,47 @@ def test_sharing_contribution_and_rebilling_rules() -> None:
     assert result.rule is ChargeRule.SHARING
     contribution = next(c for c in result.charges() if c.rule is ChargeRule.CONTRIBUTION)
     assert (contribution.quantity, contribution.amount_cents) == (Decimal(0), 10000)
+
+
+def test_usage_from_rows_is_the_frame_of_the_typed_columns() -> None:
+    from decimal import Decimal
+
+    from mutualis.engine.frames import UsageColumns, usage_from_rows
+
+    columns = UsageColumns()
+    columns.add("12", "nas", 2026, 3, Decimal("1.5"))
+    columns.add("7", "ent", 2026, 12, Decimal("0.001"))
+    rows = [(12, "nas", 3, 1500), (7, "ent", 12, 1)]
+    assert usage_from_rows(rows, 2026).equals(columns.frame())
+    assert usage_from_rows([], 2026).equals(UsageColumns().frame())
+
+
+def test_subscriptions_from_columns_is_the_frame_of_the_typed_columns() -> None:
+    from datetime import date
+
+    import pytest
+
+    from mutualis.engine import RebillKey, Scope, SubscriptionColumns
+    from mutualis.engine.frames import subscriptions_from_columns
+
+    columns = SubscriptionColumns()
+    columns.add("3", "nas", Scope.WITH_ESTABLISHMENTS, date(2026, 7, 1), None, ["8", "9"],
+                RebillKey.POPULATION)  # fmt: skip
+    columns.add("4", "nas", Scope.SELF, None, date(2026, 3, 31), (), None, RebillKey.EQUAL)
+    frame = subscriptions_from_columns(
+        [3, "4"],
+        ["nas", "nas"],
+        ["with_establishments", "self"],
+        [date(2026, 7, 1), None],
+        [None, date(2026, 3, 31)],
+        [["8", "9"], ()],
+        ["population", ""],
+        [None, "equal"],
+    )
+    assert frame.equals(columns.frame())
+    with pytest.raises(ValueError, match="scope inconnu « partout »"):
+        subscriptions_from_columns(["3"], ["nas"], ["partout"], [None], [None], [()], [""], [""])
+    with pytest.raises(ValueError, match="rebill inconnu « au hasard »"):
+        subscriptions_from_columns(
+            ["3"], ["nas"], ["self"], [None], [None], [()], ["au hasard"], [""]
+        )

@@ -135,3 +135,30 @@ def test_load_tariff_names_the_file(tmp_path: Path) -> None:
         load_tariff(path)
     with pytest.raises(TariffError, match="lecture impossible"):
         load_tariff(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('service = "x"\nyear 2026\n', "ligne 2, colonne 6 : « = » attendu après le nom de la clé"),
+        ('service = "x"\nyear = 2026\nprice = 12,5\n', "ligne 3, colonne 11 : "),
+        ('service = "x\n', "ligne 1, colonne 13 : texte non fermé"),
+        ('service = "x"\n[cost_sharing\n', "ligne 2, colonne 14 : « ] » attendu"),
+        ('service = "x"\nservice = "y"\n', "ligne 2, colonne 14 : cette clé a déjà une valeur"),
+        ("bands = [1, 2\n", "à la fin du texte : liste non fermée"),
+    ],
+)
+def test_syntax_errors_are_said_in_french_with_their_place(text: str, said: str) -> None:
+    with pytest.raises(TariffError) as exc:
+        parse_tariff(text, source="tarifs/ent.toml")
+    message = str(exc.value)
+    assert message.startswith("tarifs/ent.toml : TOML invalide, "), message
+    assert said in message, message
+    assert not any(word in message for word in ("Expected", "Invalid", "Unclosed", "at line"))
+
+
+def test_an_unknown_tomllib_message_keeps_its_place() -> None:
+    from mutualis.engine.toml_errors import french_toml_error
+
+    said = french_toml_error("Something new (at line 4, column 2)")
+    assert said == "ligne 4, colonne 2 : syntaxe incorrecte"

@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mutualis.catalog import services as catalog_services
-from mutualis.catalog.models import Service, Subscription, SubscriptionScope
+from mutualis.catalog.models import (
+    OwnRebillKey,
+    RebillKey,
+    Service,
+    Subscription,
+    SubscriptionScope,
+)
 from mutualis.core.tabular import TableRow
 from mutualis.imports.importers.base import (
     CREATED,
@@ -47,6 +53,24 @@ SCOPE_LOOKUP = choice_lookup(
         "epci communes et etablissements": SubscriptionScope.WITH_ESTABLISHMENTS,
     },
 )
+REBILL_LOOKUP = choice_lookup(
+    RebillKey,
+    {
+        "population": RebillKey.POPULATION,
+        "consommations": RebillKey.USAGE,
+        "consommation": RebillKey.USAGE,
+        "parts egales": RebillKey.EQUAL,
+        "egal": RebillKey.EQUAL,
+    },
+)
+OWN_REBILL_LOOKUP = choice_lookup(
+    OwnRebillKey,
+    {
+        "population": OwnRebillKey.POPULATION,
+        "parts egales": OwnRebillKey.EQUAL,
+        "egal": OwnRebillKey.EQUAL,
+    },
+)
 LIST_SEPARATOR = "|"
 
 
@@ -59,6 +83,8 @@ class SubscriptionRow:
     end_date: dt.date | None
     scope: str
     establishments: list[Member] | None  # None: no "etablissements" column, leave them
+    rebill_key: str | None  # None: no "refacturation" column, leave it
+    rebill_own_key: str | None  # None: no "refacturation_propre" column, leave it
 
 
 class SubscriptionsImporter(Importer):
@@ -87,6 +113,24 @@ class SubscriptionsImporter(Importer):
             ),
             "",
         ),
+        Column(
+            "refacturation",
+            False,
+            gettext_lazy(
+                "Clé de refacturation aux communes de ce que l'EPCI paie pour elles : "
+                "population, usage (consommations) ou equal (parts égales) ; vide : aucune."
+            ),
+            "",
+        ),
+        Column(
+            "refacturation_propre",
+            False,
+            gettext_lazy(
+                "Clé de refacturation de la participation propre de l'EPCI à ses communes : "
+                "population ou equal (parts égales) ; vide : aucune."
+            ),
+            "",
+        ),
     )
     model_fields = {
         "start_date": "debut",
@@ -95,6 +139,8 @@ class SubscriptionsImporter(Importer):
         "member": "membre",
         "service": "service",
         "covered_establishments": "etablissements",
+        "rebill_key": "refacturation",
+        "rebill_own_key": "refacturation_propre",
     }
 
     def prepare(self, rows: list[TableRow]) -> None:
@@ -145,6 +191,8 @@ class SubscriptionsImporter(Importer):
             row, "perimetre", parse_choice, SubscriptionScope, SCOPE_LOOKUP, required=True
         )
         establishments = self.field(row, "etablissements", self._establishments)
+        rebill_key = self._rebill(row, "refacturation", RebillKey, REBILL_LOOKUP)
+        rebill_own_key = self._rebill(row, "refacturation_propre", OwnRebillKey, OWN_REBILL_LOOKUP)
         service = self.services.get(service_code.lower()) if service_code else None
         if service_code and service is None:
             self.error(
@@ -156,6 +204,17 @@ class SubscriptionsImporter(Importer):
         self.check_period(row, start, end)
         if member is not None and scope:
             self._check_scope(row.line, member, scope, establishments or [])
+        if scope == SubscriptionScope.SELF:
+            for column, key in (
+                ("refacturation", rebill_key),
+                ("refacturation_propre", rebill_own_key),
+            ):
+                if key:
+                    self.error(
+                        row.line,
+                        column,
+                        _("Seul un EPCI qui souscrit pour ses communes les refacture."),
+                    )
         is_new = (
             member is not None
             and service is not None
@@ -182,7 +241,14 @@ class SubscriptionsImporter(Importer):
             end_date=end,
             scope=scope,
             establishments=establishments if self.has_column("etablissements") else None,
+            rebill_key=rebill_key,
+            rebill_own_key=rebill_own_key,
         )
+
+    def _rebill(self, row: TableRow, column: str, choices, lookup) -> str | None:
+        if not self.has_column(column):
+            return None
+        return self.field(row, column, parse_choice, choices, lookup, required=False) or ""
 
     def _check_scope(self, line: int, member: Member, scope: str, establishments) -> None:
         if scope != SubscriptionScope.SELF and member.kind != MemberKind.EPCI:
@@ -252,6 +318,8 @@ class SubscriptionsImporter(Importer):
                 end_date=cleaned.end_date,
                 scope=cleaned.scope,
                 covered_establishments=cleaned.establishments or (),
+                rebill_key=cleaned.rebill_key or "",
+                rebill_own_key=cleaned.rebill_own_key or "",
             )
             return CREATED
         changed = []
@@ -261,6 +329,11 @@ class SubscriptionsImporter(Importer):
         if subscription.scope != cleaned.scope:
             subscription.scope = cleaned.scope
             changed.append("scope")
+        for field in ("rebill_key", "rebill_own_key"):
+            wanted = getattr(cleaned, field)
+            if wanted is not None and getattr(subscription, field) != wanted:
+                setattr(subscription, field, wanted)
+                changed.append(field)
         if changed:
             subscription.full_clean()
             subscription.save(update_fields=[*changed, "updated_at"])

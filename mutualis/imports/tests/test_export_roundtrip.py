@@ -58,6 +58,8 @@ def world(territory):
         start_date=dt.date(2024, 1, 1),
         scope=SubscriptionScope.WITH_ESTABLISHMENTS,
         covered_establishments=[ccas, syndicate],
+        rebill_key="population",
+        rebill_own_key="equal",
     )
     catalog_services.subscription_create(
         member=merignac,

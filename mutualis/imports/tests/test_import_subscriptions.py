@@ -104,3 +104,46 @@ def test_bad_rows_are_all_reported(world):
         (6, "debut"),  # the commune already uses this service since 2023
     }
     assert counts() == before
+
+
+REBILL_HEADER = [*HEADER, "refacturation", "refacturation_propre"]
+
+
+def test_an_epci_re_billing_keys_are_read_and_changed(world):
+    rows = [["243300316", "messagerie", "2024-01-01", "", "with_communes", "", "population", ""]]
+    report = run_import("subscriptions", "souscriptions.csv", csv_bytes(REBILL_HEADER, rows))
+    assert report.ok, report.errors
+    subscription = Subscription.objects.get()
+    assert (subscription.rebill_key, subscription.rebill_own_key) == ("population", "")
+
+    rows[0][6:] = ["Au prorata des consommations", "parts égales"]
+    changed = run_import("subscriptions", "souscriptions.csv", csv_bytes(REBILL_HEADER, rows))
+    assert (changed.created, changed.updated) == (0, 1)
+    subscription.refresh_from_db()
+    assert (subscription.rebill_key, subscription.rebill_own_key) == ("usage", "equal")
+
+    # A file without the columns leaves the keys as they are.
+    plain = [row[:6] for row in rows]
+    again = run_import("subscriptions", "souscriptions.csv", csv_bytes(HEADER, plain))
+    assert (again.updated, again.unchanged) == (0, 1)
+    subscription.refresh_from_db()
+    assert (subscription.rebill_key, subscription.rebill_own_key) == ("usage", "equal")
+
+
+def test_re_billing_keys_are_refused_where_they_mean_nothing(world):
+    rows = [
+        ["33063", "messagerie", "2024-01-01", "", "self", "", "population", ""],
+        ["243300316", "messagerie", "2024-01-01", "", "with_communes", "", "", "usage"],
+        ["243300316", "sauvegarde", "2024-01-01", "", "with_communes", "", "au hasard", ""],
+    ]
+    before = counts()
+
+    report = run_import("subscriptions", "souscriptions.csv", csv_bytes(REBILL_HEADER, rows))
+
+    # The commune alone re-bills nobody; the EPCI's own part has no usage key; no such key.
+    assert errors_at(report) == {
+        (2, "refacturation"),
+        (3, "refacturation_propre"),
+        (4, "refacturation"),
+    }
+    assert counts() == before

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 CHIRPSTACK = "chirpstack"
 TTS = "tts"
@@ -33,6 +33,11 @@ TTS_TOPIC = re.compile(r"^v3/([^/]+)/devices/([^/]+)/up$")
 TOPICS = ("application/+/device/+/event/up", "v3/+/devices/+/up")
 EUI = re.compile(r"^[0-9a-f]{16}$")
 MAX_DECODED_FIELDS = 200
+MAX_DECODED_DEPTH = 8
+RSSI_RANGE = (-200.0, 50.0)  # dBm
+SNR_RANGE = (-50.0, 50.0)  # dB
+MAX_AHEAD = dt.timedelta(days=1)  # a clock further ahead is wrong
+N = TypeVar("N", int, float)
 
 
 class Malformed(ValueError):
@@ -108,8 +113,8 @@ def parse_json(network: str, data: Any) -> Uplink:
 def _json(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise Malformed("json", f"not JSON: {exc}") from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise Malformed("json", f"not JSON: {str(exc)[:100]}") from exc
 
 
 def _chirpstack(data: dict[str, Any]) -> Uplink:
@@ -129,8 +134,8 @@ def _chirpstack(data: dict[str, Any]) -> Uplink:
         gateways=tuple(
             GatewaySignal(
                 gateway_id=_text(rx.get("gatewayId"), "gatewayId").lower(),
-                rssi=_optional_int(rx.get("rssi"), "rssi"),
-                snr=_optional_float(rx.get("snr"), "snr"),
+                rssi=_signal(_optional_int(rx.get("rssi"), "rssi"), RSSI_RANGE),
+                snr=_signal(_optional_float(rx.get("snr"), "snr"), SNR_RANGE),
             )
             for rx in rx_info
             if isinstance(rx, dict) and rx.get("gatewayId")
@@ -155,8 +160,8 @@ def _tts(data: dict[str, Any]) -> Uplink:
         gateways.append(
             GatewaySignal(
                 gateway_id=_text(identifier, "gateway_ids").lower(),
-                rssi=_optional_int(rssi, "rssi"),
-                snr=_optional_float(rx.get("snr"), "snr"),
+                rssi=_signal(_optional_int(rssi, "rssi"), RSSI_RANGE),
+                snr=_signal(_optional_float(rx.get("snr"), "snr"), SNR_RANGE),
             )
         )
     return Uplink(
@@ -171,20 +176,28 @@ def _tts(data: dict[str, Any]) -> Uplink:
     )
 
 
-def flatten(value: Any, prefix: str = "") -> dict[str, float]:
-    """Numbers of a decoded payload by dotted path; booleans as 0/1; text and lists skipped."""
+def flatten(value: Any, prefix: str = "", depth: int = 0) -> dict[str, float]:
+    """Numbers of a decoded payload by dotted path; booleans as 0/1; text and lists skipped.
+    A value that is not a finite number (NaN, infinity) makes the uplink malformed."""
     out: dict[str, float] = {}
     if not isinstance(value, dict):
         return out
+    if depth > MAX_DECODED_DEPTH:
+        raise Malformed("decoded", f"decoded values nested deeper than {MAX_DECODED_DEPTH}")
     for key, item in value.items():
         name = f"{prefix}{key}"
         if isinstance(item, bool):
             out[name] = 1.0 if item else 0.0
         elif isinstance(item, int | float):
-            if math.isfinite(item):
-                out[name] = float(item)
+            try:
+                number = float(item)
+            except OverflowError:
+                number = math.inf
+            if not math.isfinite(number):
+                raise Malformed("value", f"{name[:60]} is not a finite number")
+            out[name] = number
         elif isinstance(item, dict):
-            out.update(flatten(item, f"{name}."))
+            out.update(flatten(item, f"{name}.", depth + 1))
         if len(out) > MAX_DECODED_FIELDS:
             raise Malformed("decoded", f"more than {MAX_DECODED_FIELDS} decoded values")
     return out
@@ -226,12 +239,25 @@ def _time(value: Any) -> dt.datetime:
         raise Malformed("time", f"not an RFC 3339 time: {value[:60]}") from exc
     if moment.tzinfo is None:
         raise Malformed("time", f"a time without its offset: {value[:60]}")
-    return moment.astimezone(dt.UTC)
+    try:
+        moment = moment.astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise Malformed("time", f"out of range: {value[:60]}") from exc
+    if moment > dt.datetime.now(dt.UTC) + MAX_AHEAD:
+        raise Malformed("time", f"in the future: {value[:60]}")
+    return moment
 
 
 def _microseconds(text: str) -> str:
     """Network servers give nanoseconds: keep six digits of the fraction."""
     return re.sub(r"(\.\d{6})\d+", r"\1", text)
+
+
+def _signal(value: N | None, bounds: tuple[float, float]) -> N | None:
+    """A signal figure out of any radio's range is noise: dropped, not stored."""
+    if value is None or not bounds[0] <= value <= bounds[1]:
+        return None
+    return value
 
 
 def _optional_int(value: Any, name: str) -> int | None:

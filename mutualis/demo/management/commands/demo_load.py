@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -20,15 +21,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Territoire : chargement du département {DEPARTEMENT}…")
         call_command("territory_load", departement=[DEPARTEMENT], stdout=self.stdout)
         counts = demo_load()
-        # Billing last: its run bills the days the staffing demo has posted as usage.
-        for app in ("purchasing", "staffing", "billing"):
+        # Billing after staffing: its run bills the days the staffing demo has posted as usage;
+        # governance: it records the meeting that adopted the tariffs billing loaded; insights
+        # last (reference prices for the savings).
+        for app in ("purchasing", "staffing", "billing", "governance", "insights"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
                 if error.name != f"mutualis.{app}.demo":
                     raise
                 continue
-            self.stdout.write(f"Démonstration : {app}…")
+            self.stdout.write(f"Démonstration : {apps.get_app_config(app).verbose_name}…")
             counts.update(module.load_demo())
         self.stdout.write(
             "Opérateur de démonstration prêt : "

@@ -29,8 +29,14 @@ class Command(BaseCommand):
             dest="topics",
             help="Sujet à suivre (répétable) ; par défaut ceux de ChirpStack et de TTS.",
         )
-        parser.add_argument("--batch-size", type=int, default=200)
+        parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--flush-seconds", type=float, default=0.5)
+        parser.add_argument(
+            "--receive-maximum",
+            type=int,
+            default=0,
+            help="Messages reçus non encore acquittés (0 : quatre lots) ; borne la mémoire.",
+        )
 
     def handle(self, *args, **options):
         config = WorkerConfig(
@@ -43,6 +49,7 @@ class Command(BaseCommand):
             group=options["group"],
             batch_size=options["batch_size"],
             flush_seconds=options["flush_seconds"],
+            receive_maximum=options["receive_maximum"],
         )
         if options["topics"]:
             config.topics = tuple(options["topics"])

@@ -1,10 +1,10 @@
-"""Tabular files: CSV (as French spreadsheets export them) and XLSX, read into numbered rows
-and written back as downloads.
+"""Reading tabular files: CSV (as French spreadsheets export them) and XLSX, into numbered rows.
 
 Reading never guesses silently: a file that cannot be read raises `TabularError` carrying a
 `RowError`; rows whose shape is wrong are reported in `Table.errors`. Values come back as
 stripped strings (CSV) or as the cell's own type (XLSX: str, int, float, bool, date, datetime);
-an empty cell is "".
+an empty cell is "". Every file is bounded by the settings (size, rows, columns, cell length,
+XLSX expanded size; no DTD or entity).
 """
 
 import csv
@@ -12,124 +12,19 @@ import datetime as dt
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from mutualis.core.numbers import decimal_comma, format_date, format_megabytes
+from mutualis.core.numbers import format_megabytes
+from mutualis.core.tabular.report import RowError, TabularError
 
 CSV_DELIMITERS = (";", ",", "\t")
-# A cell starting with one of these is a formula for a spreadsheet: exports prefix it with an
-# apostrophe (CSV) or store it as plain text (XLSX); reading removes that apostrophe.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an uploaded file; `line` is None for the file as a whole."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(_("ligne %(line)s") % {"line": self.line})
-        if self.field:
-            where.append(_("colonne %(field)s") % {"field": self.field})
-        return f"{', '.join(where)} : {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "RowError":
-        return cls(
-            file=data.get("file", ""),
-            line=data.get("line"),
-            field=data.get("field", ""),
-            message=data.get("message", ""),
-        )
-
-
-@dataclass
-class ImportReport:
-    """What an import did, or why it did nothing. Stored as JSON on the job."""
-
-    MAX_STORED_ERRORS = 1000
-
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    # Rows imported but worth a second look (a reading ten times the previous one...).
-    warnings: list[RowError] = field(default_factory=list)
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    @property
-    def omitted_errors(self) -> int:
-        return self.error_count - len(self.errors)
-
-    def add_error(self, error: RowError) -> None:
-        self.error_count += 1
-        if len(self.errors) < self.MAX_STORED_ERRORS:
-            self.errors.append(error)
-
-    def extend(self, errors: Iterable[RowError]) -> None:
-        for error in errors:
-            self.add_error(error)
-
-    def count(self, outcome: str) -> None:
-        """Counts one applied row: outcome is "created", "updated" or "unchanged"."""
-        setattr(self, outcome, getattr(self, outcome) + 1)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "errors": [error.to_dict() for error in self.errors],
-            "error_count": self.error_count,
-            "warnings": [w.to_dict() for w in self.warnings[: self.MAX_STORED_ERRORS]],
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> "ImportReport":
-        data = data or {}
-        errors = [RowError.from_dict(e) for e in data.get("errors", [])]
-        return cls(
-            errors=errors,
-            error_count=data.get("error_count", len(errors)),
-            warnings=[RowError.from_dict(w) for w in data.get("warnings", [])],
-            rows=data.get("rows", 0),
-            created=data.get("created", 0),
-            updated=data.get("updated", 0),
-            unchanged=data.get("unchanged", 0),
-        )
-
-
-class TabularError(Exception):
-    """The file cannot be read at all."""
-
-    def __init__(self, error: RowError):
-        super().__init__(str(error))
-        self.error = error
 
 
 @dataclass(frozen=True)
@@ -408,73 +303,3 @@ def _xlsx_rows(file_name: str, content: bytes):
     finally:
         workbook.close()
     return header_line, header, rows
-
-
-# Writing
-
-
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if isinstance(value, Decimal):
-        return decimal_comma(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
-    return str(value)
-
-
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM and ";" delimiters: what a French spreadsheet opens without asking."""
-    buffer = io.StringIO(newline="")
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_csv_text(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "export")[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for name in headers:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, dt.date):
-                cell.number_format = "DD/MM/YYYY"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # never a formula
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def tabular_response(
-    *, file_stem: str, fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    """A download of `rows` as "<file_stem>.csv" or "<file_stem>.xlsx"."""
-    if fmt == "csv":
-        content, content_type = write_csv(headers, rows), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        content, content_type = write_xlsx(headers, rows, title=file_stem), XLSX_CONTENT_TYPE
-    else:
-        raise ValueError(f"unknown tabular format: {fmt!r}")
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_stem}.{fmt}"'
-    return response

@@ -1,0 +1,51 @@
+"""Reads of the alerts: lists by visibility, and the series that triggered an alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from mutualis.alerts.models import Alert, AlertStatus, MonitoringConsent
+from mutualis.iot.models import UNITS, Quantity, Reading
+
+MAX_POINTS = 24 * 31
+
+
+def alert_list(*, user, member=None, status: str = ""):
+    alerts = Alert.objects.visible_to(user).select_related("sensor", "member")
+    if member is not None:
+        alerts = alerts.filter(member=member)
+    if status in AlertStatus.values:
+        alerts = alerts.filter(status=status)
+    return alerts.order_by("status", "-opened_at", "-pk")
+
+
+def alert_series(alert: Alert) -> tuple[list[tuple[dt.datetime, float]], str]:
+    """The series behind the alert, over its window: hourly use (L) for a water register,
+    else the raw values; with its unit."""
+    measure = alert.sensor.measures.order_by("quantity").first()
+    water = alert.sensor.measures.filter(quantity=Quantity.WATER_VOLUME).first()
+    measure = water or measure
+    if measure is None:
+        return [], ""
+    rows = list(
+        Reading.objects.filter(
+            measure=measure, time__gte=alert.window_start, time__lte=alert.window_end
+        )
+        .order_by("time")
+        .values_list("time", "value")[: MAX_POINTS + 1]
+    )
+    rows = [(timezone.localtime(t), v) for t, v in rows]
+    if water is None:
+        return rows, UNITS[measure.quantity]
+    use = []
+    for (t0, v0), (t1, v1) in itertools.pairwise(rows):
+        hours = max((t1 - t0).total_seconds() / 3600, 1.0)
+        use.append((t1, max(0.0, (v1 - v0) * 1000 / hours)))
+    return use, "L/h"
+
+
+def consents_for(*, user, member):
+    return MonitoringConsent.objects.visible_to(user).filter(member=member).select_related("sensor")
