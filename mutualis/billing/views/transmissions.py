@@ -1,14 +1,16 @@
-"""The PES files prepared for the comptable public: the list, and each file again."""
+"""The PES files prepared for the comptable public: the list, each preparation (a background
+job: its progress, then its file), and each file again."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from mutualis.billing.models import PesMode, PesTransmission
-from mutualis.billing.services import transmissions
+from mutualis.billing.models import PesMode, PesPreparation, PesTransmission
+from mutualis.billing.services import preparations, transmissions
 from mutualis.billing.services.identity import operator_identity
 from mutualis.billing.views.invoices import transmission_file_response
 from mutualis.core.access import operator_required
+from mutualis.core.jobs import fail_abandoned
 from mutualis.core.roles import Capability
 
 
@@ -29,8 +31,33 @@ def transmission_list(request):
     return render(
         request,
         "billing/transmission_list.html",
-        {"page": page, "mode": PesMode(mode).label, "left_out": left_out},
+        {
+            "page": page,
+            "mode": PesMode(mode).label,
+            "left_out": left_out,
+            "unfinished": preparations.unfinished(),
+        },
     )
+
+
+@operator_required(Capability.MANAGE_BILLING, model=PesPreparation, write=None)
+@require_GET
+def preparation_detail(request, pk):
+    """A preparation: its progress (the status part polls itself), then its file."""
+    fail_abandoned(PesPreparation)
+    preparation = get_object_or_404(
+        PesPreparation.objects.select_related("run", "created_by").defer("transmission__content"),
+        pk=pk,
+    )
+    transmission = preparation.transmission
+    context = {
+        "preparation": preparation,
+        "transmission": transmission,
+        "labels": transmissions.bordereau_labels(transmission) if transmission else [],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "billing/_preparation_status.html", context)
+    return render(request, "billing/preparation_detail.html", context)
 
 
 @operator_required(Capability.MANAGE_BILLING, model=PesTransmission, write=None)
