@@ -55,6 +55,20 @@ class PesTransmission(models.Model):
         blank=True,
         related_name="+",
     )
+    deposited_on = models.DateField(
+        _("déposé sur Hélios le"),
+        null=True,
+        blank=True,
+        help_text=_("Dit par l'opérateur : Mutualis ne dépose rien lui-même."),
+    )
+    deposited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dépôt noté par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("fichier PES préparé")

@@ -88,6 +88,11 @@ urlpatterns = [
         name="preparation_detail",
     ),
     path(
+        "transmissions/<int:pk>/depose/",
+        transmissions.transmission_deposit,
+        name="transmission_deposit",
+    ),
+    path(
         "transmissions/<int:pk>/fichier.xml",
         transmissions.transmission_download,
         name="transmission_download",

@@ -22,7 +22,9 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.billing.models import (
@@ -292,6 +294,20 @@ def _record(mode: str, built: _Built, user) -> PesTransmission:
         for pk, (year, number, article) in built.placements.items()
     )
     return transmission
+
+
+def transmission_mark_deposited(*, transmission: PesTransmission, day: dt.date, user) -> None:
+    """Notes that the operator deposited the file on Hélios on `day` (Mutualis deposits
+    nothing itself); a later date replaces an earlier note."""
+    prepared = timezone.localdate(transmission.created_at)
+    if day < prepared:
+        raise ValidationError(
+            {
+                "deposited_on": _("Le fichier n'a été préparé que le %(date)s.")
+                % {"date": prepared.strftime("%d/%m/%Y")}
+            }
+        )
+    PesTransmission.objects.filter(pk=transmission.pk).update(deposited_on=day, deposited_by=user)
 
 
 def bordereau_labels(transmission: PesTransmission) -> list[str]:

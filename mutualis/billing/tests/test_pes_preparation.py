@@ -6,6 +6,7 @@ import hashlib
 import pytest
 from django.db import connection
 from django.test import TestCase
+from django.utils import timezone
 
 from mutualis.billing.models import (
     InvoiceCounter,
@@ -133,3 +134,23 @@ def test_the_progress_counts_the_avis(identity, issued_titres):
     )
     assert ("Avis des sommes à payer", 3, 3) in steps
     assert steps[-1][0] == "Enregistrement du fichier"
+
+
+def test_the_accountant_marks_a_file_as_deposited_on_helios(
+    client, accountant, identity, issued_titres
+):
+    transmission = transmissions.pes_transmit(invoices=issued_titres.invoices.all())
+    client.force_login(accountant)
+    listing = client.get(f"{BASE}/transmissions/").content.decode()
+    assert "Fichiers PES préparés" in listing and "Marquer comme déposé" in listing
+    url = f"{BASE}/transmissions/{transmission.pk}/depose/"
+    refused = client.post(url, {"deposited_on": "2020-01-01"}, follow=True).content.decode()
+    assert "Dépôt non noté" in refused and "n&#x27;a été préparé que le" in refused
+    transmission.refresh_from_db()
+    assert transmission.deposited_on is None
+    today = timezone.localdate()
+    done = client.post(url, {"deposited_on": today.isoformat()}, follow=True).content.decode()
+    assert "noté comme déposé sur Hélios" in done
+    transmission.refresh_from_db()
+    assert transmission.deposited_on == today and transmission.deposited_by == accountant
+    assert today.strftime("%d/%m/%Y") in done and "Marquer comme déposé" not in done
