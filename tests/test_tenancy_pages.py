@@ -16,6 +16,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from mutualis.alerts.models import Alert
 from mutualis.core.roles import ROLE_CAPABILITIES
@@ -67,6 +68,7 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/facturation/titres/<int:pk>/corriger/": Expect(C.MANAGE_BILLING),
     "operateur/facturation/calculs/<int:pk>/pes.xml": Expect(C.MANAGE_BILLING),
     "operateur/facturation/titres/pes.xml": Expect(C.MANAGE_BILLING),
+    "operateur/facturation/transmissions/<int:pk>/depose/": Expect(C.MANAGE_BILLING),
     "operateur/consommations/saisir/": Expect(C.MANAGE_BILLING),
     "operateur/achats/nouvelle/": Expect(C.MANAGE_PURCHASING),
     "operateur/achats/<int:pk>/modifier/": Expect(C.MANAGE_PURCHASING),
@@ -143,6 +145,9 @@ PAGE_BODIES = {
         "source": "Devis d'un hébergeur, 2026",
     },
     "elus/rapports/": lambda w: {"year": "2026"},
+    "operateur/facturation/transmissions/<int:pk>/depose/": lambda w: {
+        "deposited_on": timezone.localdate().isoformat()
+    },
     "elus/references/": lambda w: {
         "staff_day_cost": "260",
         "staff_day_cost_source": "Technicien territorial, charges comprises",
@@ -191,6 +196,7 @@ WRITES_SOMETHING = {
     "operateur/catalogue/<int:pk>/prix-seul/",
     "elus/references/",
     "elus/rapports/",
+    "operateur/facturation/transmissions/<int:pk>/depose/",
     "operateur/adhesions/<int:pk>/fin/",
     "operateur/membres/<int:pk>/agents/",
     "operateur/acces/<int:pk>/retrait/",

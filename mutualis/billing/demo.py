@@ -28,6 +28,7 @@ from mutualis.governance.services import operator_decision
 from mutualis.members.models import Member, MemberKind
 from mutualis.metering.models import Period, UsageRecord, UsageSource
 from mutualis.territory.models import Commune
+from mutualis.territory.postcodes import postcode
 
 YEAR = 2026
 TARIFF_DIR = Path(__file__).parent / "demo_tariffs"
@@ -79,7 +80,7 @@ def _town(member: Member) -> Commune | None:
 
 def _addresses(run: AllocationRun) -> None:
     """A postal address for each payer of the run without one (the avis and the PES file need
-    it). The postcode is fictitious: the INSEE code of the town."""
+    it), with the town's real postal code (territory data); none rather than a wrong one."""
     payers = Member.objects.filter(
         pk__in=run.lines.operator_billed().values("payer_id"), address=""
     ).select_related("commune", "parent")
@@ -88,13 +89,13 @@ def _addresses(run: AllocationRun) -> None:
             address = "Hôtel du Département\nEsplanade Charles-de-Gaulle\n33074 Bordeaux Cedex"
         else:
             town = _town(member)
-            name, code = (town.name, town.insee_code) if town else ("Bordeaux", "33000")
+            name, code = (town.name, postcode(town.insee_code)) if town else ("Bordeaux", "33000")
             street = (
                 "Place de la Mairie"
                 if member.kind == MemberKind.COMMUNE
                 else "1 rue de la République"
             )
-            address = f"{street}\n{code} {name}"
+            address = f"{street}\n" + " ".join(part for part in (code, name) if part)
         member.address = address
         member.save(update_fields=["address"])
 

@@ -72,6 +72,12 @@ class IssueForm(forms.Form):
     )
 
 
+class DepositForm(forms.Form):
+    deposited_on = DateField(
+        label=_("Déposé sur Hélios le"), initial=timezone.localdate, validators=[_not_in_future]
+    )
+
+
 class CorrectionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Nature"),

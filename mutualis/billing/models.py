@@ -513,6 +513,7 @@ class OperatorIdentity(models.Model):
 # The frozen identities of issued titres and the PES files sent to the comptable.
 from mutualis.billing.models_pes import (  # noqa: E402, F401
     IdentitySnapshot,
+    PesPreparation,
     PesTransmission,
     PesTransmittedDocument,
 )

@@ -7,11 +7,18 @@
   bordereaux or rôles); downloading it again gives the same bytes.
 - PesTransmittedDocument: which transmission carried each document (once only), and for a
   rôle ORMC its rôle number and article number.
+- PesPreparation: preparing a file is a background job (mutualis.core.jobs): the titres it
+  takes (a run's, or a year's), and once done the PesTransmission it recorded.
+
+« Transmis » in the code's names means « carried by a prepared file »: what the users read says
+« préparé », since preparing and downloading a file is not depositing it on Hélios.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from mutualis.core.jobs import Job
 
 
 class IdentitySnapshot(models.Model):
@@ -48,10 +55,24 @@ class PesTransmission(models.Model):
         blank=True,
         related_name="+",
     )
+    deposited_on = models.DateField(
+        _("déposé sur Hélios le"),
+        null=True,
+        blank=True,
+        help_text=_("Dit par l'opérateur : Mutualis ne dépose rien lui-même."),
+    )
+    deposited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dépôt noté par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
-        verbose_name = _("fichier PES transmis")
-        verbose_name_plural = _("fichiers PES transmis")
+        verbose_name = _("fichier PES préparé")
+        verbose_name_plural = _("fichiers PES préparés")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -79,3 +100,50 @@ class PesTransmittedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transmission_id} : {self.invoice_id}"
+
+
+class PesPreparation(Job):
+    """Preparing the PES file of a validated run's titres (`run`) or of a year's (`year`), in
+    the background; a failed preparation records no file and takes no number."""
+
+    task_path = "mutualis.billing.tasks.prepare_pes"
+
+    run = models.ForeignKey(
+        "billing.AllocationRun",
+        verbose_name=_("calcul"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("exercice"), null=True, blank=True)
+    transmission = models.OneToOneField(
+        PesTransmission,
+        verbose_name=_("fichier préparé"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="preparation",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("préparation d'un fichier PES")
+        verbose_name_plural = _("préparations de fichiers PES")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(run__isnull=False) | models.Q(year__isnull=False),
+                name="pes_preparation_has_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Préparation n° %(n)s") % {"n": self.pk})

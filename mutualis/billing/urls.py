@@ -83,6 +83,16 @@ urlpatterns = [
     path("creances/", invoices.receivables, name="receivables"),
     path("transmissions/", transmissions.transmission_list, name="transmission_list"),
     path(
+        "transmissions/preparations/<int:pk>/",
+        transmissions.preparation_detail,
+        name="preparation_detail",
+    ),
+    path(
+        "transmissions/<int:pk>/depose/",
+        transmissions.transmission_deposit,
+        name="transmission_deposit",
+    ),
+    path(
         "transmissions/<int:pk>/fichier.xml",
         transmissions.transmission_download,
         name="transmission_download",

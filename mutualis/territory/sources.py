@@ -302,6 +302,8 @@ Gzipped CSVs, UTF-8, one header line, sorted by code:
 - `communes.csv.gz`: insee_code, siren, name, population, departement (code), epci (SIREN or
   empty). Only current communes (type `commune-actuelle`): no communes déléguées or associées,
   no arrondissements municipaux.
+- `postcodes.csv.gz`: insee_code, postcodes (the `codesPostaux` of the commune, sorted,
+  separated by spaces; communes without any are left out), read by `postcodes.py`.
 
 Populations: a commune's is the `population` of `communes.json` (INSEE population municipale);
 an EPCI's is the `populationMunicipale` of `epci.json` for the whole EPCI (DGCL file), which may
@@ -312,7 +314,7 @@ come from another INSEE vintage than the communes' and so need not equal their s
     mutualis territory refresh --version X.Y.Z   # runs `npm pack`, needs npm and the network
     mutualis territory refresh --from-dir PATH/package/data   # an already unpacked package
 
-Without `--version`, the latest release is used. The command rewrites the four files and the
+Without `--version`, the latest release is used. The command rewrites the five files and the
 version, millésime and counts lines above; then run `mutualis territory load` to apply.
 """
 

@@ -48,7 +48,12 @@ def _winansi(character: str) -> str:
 
 def pdf_text(text: str) -> str:
     """`text` with only characters the PDF's fonts have (WinAnsi / cp1252)."""
-    return "".join(_winansi(character) for character in str(text).translate(PDF_CHARACTERS))
+    text = str(text).translate(PDF_CHARACTERS)
+    try:
+        text.encode("cp1252")  # nearly always: no character to look at one by one
+    except UnicodeEncodeError:
+        return "".join(_winansi(character) for character in text)
+    return text
 
 
 def _p(text: str, style) -> Paragraph:

@@ -151,6 +151,27 @@ IDENTITY = {
 }
 
 
+def prepare_pes(client, url: str, data: dict | None = None):
+    """Asks for a PES file as the page does (POST), lets the queued job run (the test queue
+    runs it at once, on commit), and returns the download of the file once ready; else the
+    page the request ended on (the reason of a refusal or of a failure)."""
+    from django.test import TestCase
+
+    from mutualis.billing.models import PesPreparation
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, data or {})
+    if response.status_code != 302 or "/preparations/" not in response.url:
+        return client.get(response.url) if response.status_code == 302 else response
+    pk = int(response.url.rstrip("/").rsplit("/", 1)[1])
+    preparation = PesPreparation.objects.get(pk=pk)
+    if preparation.transmission_id is None:
+        return client.get(response.url)
+    return client.get(
+        f"/operateur/facturation/transmissions/{preparation.transmission_id}/fichier.xml"
+    )
+
+
 @pytest.fixture(scope="session")
 def pes_schema():
     """The DGFiP PES V2 schemas (5.17), read beside the checkout (shared/pes-xsd/SOURCE.md);

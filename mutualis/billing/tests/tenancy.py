@@ -1,5 +1,12 @@
 from mutualis.billing.inputs import build_frames
-from mutualis.billing.models import AllocationRun, Invoice, PesTransmission, RunStatus, Tariff
+from mutualis.billing.models import (
+    AllocationRun,
+    Invoice,
+    PesPreparation,
+    PesTransmission,
+    RunStatus,
+    Tariff,
+)
 from mutualis.billing.tests.factories import AllocationRunFactory, InvoiceFactory, TariffFactory
 
 
@@ -40,3 +47,15 @@ def _transmission(a):
 
 
 builders[PesTransmission] = _transmission
+
+
+def _preparation(a):
+    """A finished preparation of a PES file that carried a titre of member A."""
+    from mutualis.billing.models import PesPreparation
+
+    return PesPreparation.objects.create(
+        year=2026, status="succeeded", transmission=_transmission(a)
+    )
+
+
+builders[PesPreparation] = _preparation

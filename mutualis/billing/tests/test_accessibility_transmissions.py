@@ -1,11 +1,12 @@
-"""RGAA / WCAG 2.1 AA: axe-core over the identity page (with its transmission mode) and the
-list of PES files sent, as the accountant."""
+"""RGAA / WCAG 2.1 AA: axe-core over the identity page (with its transmission mode), the
+list of PES files prepared and the page of a preparation (in progress, then done), as the
+accountant."""
 
 import datetime as dt
 
 import pytest
 
-from mutualis.billing.models import Invoice, InvoiceKind, PesMode
+from mutualis.billing.models import Invoice, InvoiceKind, PesMode, PesPreparation
 from mutualis.billing.services import transmissions
 from mutualis.billing.services.identity import identity_update
 from mutualis.billing.services.invoices import invoice_correct
@@ -20,7 +21,10 @@ BASE = "/operateur/facturation"
 def test_transmission_pages(new_context, identity, issued_titres):
     accountant = UserFactory(username="compta", accountant=True)
     identity_update(pes_mode=PesMode.ORMC)
-    transmissions.pes_transmit(invoices=Invoice.objects.all(), user=accountant)
+    queued = PesPreparation.objects.create(year=2026, created_by=accountant)
+    done = PesPreparation.objects.create(year=2026, created_by=accountant, status="succeeded")
+    done.transmission = transmissions.pes_transmit(invoices=Invoice.objects.all(), user=accountant)
+    done.save()
     titre = issued_titres.invoices.order_by("number").first()
     invoice_correct(
         original=titre,
@@ -36,3 +40,6 @@ def test_transmission_pages(new_context, identity, issued_titres):
     assert page.locator("table tbody tr").count() == 1
     assert page.locator("[role=note]").count() == 1  # the réduction left out of the rôle
     check_accessibility(page, f"{BASE}/titres/?year=2026")
+    check_accessibility(page, f"{BASE}/transmissions/preparations/{queued.pk}/")
+    check_accessibility(page, f"{BASE}/transmissions/preparations/{done.pk}/")
+    assert page.get_by_role("link", name="Télécharger le fichier PES").count() == 1

@@ -13,7 +13,7 @@ from mutualis.billing.models import Invoice, InvoiceKind
 from mutualis.billing.services import invoices, pes, tariffs
 from mutualis.billing.services.corrections import run_validate_correction
 from mutualis.billing.services.invoices import invoice_correct, invoices_issue
-from mutualis.billing.tests.conftest import COMMUNE_ADDRESSES, computed_run
+from mutualis.billing.tests.conftest import COMMUNE_ADDRESSES, computed_run, prepare_pes
 from mutualis.billing.tests.test_correction_docs_example import example
 from mutualis.billing.tests.test_pes_export import cents
 from mutualis.governance.services import operator_decision
@@ -194,7 +194,7 @@ def test_each_correction_avis_travels_with_its_piece(corrected):
 def test_the_run_file_holds_the_documents_of_the_correction(corrected, client, accountant):
     client.force_login(accountant)
     run = corrected["run"]
-    response = client.post(f"/operateur/facturation/calculs/{run.pk}/pes.xml")
+    response = prepare_pes(client, f"/operateur/facturation/calculs/{run.pk}/pes.xml")
     assert response.status_code == 200
     # its complements (B2), its réduction (BR1) and the annulation of its complement T5 (BR2);
     # the réduction R3 of the titre T2 belongs to the run of T2
@@ -203,7 +203,7 @@ def test_the_run_file_holds_the_documents_of_the_correction(corrected, client, a
     assert sorted(bordereaux(root)) == [("01", "2"), ("02", "1"), ("02", "2")]
     # the year's file then holds what the run's file did not: the titres of the base run (B1)
     # and the réduction R3 of its titre T2 (BR3), never again B2, BR1 or BR2
-    by_year = client.post("/operateur/facturation/titres/pes.xml", {"annee": "2026"})
+    by_year = prepare_pes(client, "/operateur/facturation/titres/pes.xml", {"annee": "2026"})
     assert by_year.content.count(b"<Piece>") == 8 - response.content.count(b"<Piece>")
     assert 'filename="PES_recette_14200_2026_B1_BR3.xml"' in by_year["Content-Disposition"]
 

@@ -14,6 +14,7 @@ from mutualis.billing.models import Invoice
 from mutualis.billing.services import pes
 from mutualis.billing.services.identity import identity_update
 from mutualis.billing.services.invoices import invoices_issue
+from mutualis.billing.tests.conftest import prepare_pes
 
 
 def build(run) -> etree._Element:
@@ -127,7 +128,7 @@ def test_a_payer_without_postcode_is_named(identity, world):
 
 def test_the_accountant_downloads_the_file_of_the_run(client, accountant, identity, issued_titres):
     client.force_login(accountant)
-    response = client.post(f"/operateur/facturation/calculs/{issued_titres.pk}/pes.xml")
+    response = prepare_pes(client, f"/operateur/facturation/calculs/{issued_titres.pk}/pes.xml")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml; charset=ISO-8859-1"
     assert 'filename="PES_recette_14200_2026_B1.xml"' in response["Content-Disposition"]
@@ -136,9 +137,7 @@ def test_the_accountant_downloads_the_file_of_the_run(client, accountant, identi
 
 def test_without_identity_the_page_says_what_to_fill_in(client, accountant, issued_titres):
     client.force_login(accountant)
-    response = client.post(
-        f"/operateur/facturation/calculs/{issued_titres.pk}/pes.xml", follow=True
-    )
+    response = prepare_pes(client, f"/operateur/facturation/calculs/{issued_titres.pk}/pes.xml")
     text = response.content.decode()
     assert "Identité de l&#x27;opérateur incomplète" in text
     assert "SIRET" in text
@@ -147,3 +146,24 @@ def test_without_identity_the_page_says_what_to_fill_in(client, accountant, issu
 def test_latin1_folds_what_iso_8859_1_lacks():
     assert pes.latin1("L’œuvre — 12\u202f€ «ok»") == "L'oeuvre - 12 EUR «ok»"
     assert Counter(pes.amount(c) for c in (1, 10, 123456)) == {"0.01": 1, "0.10": 1, "1234.56": 1}
+
+
+def test_the_sender_card_names_the_software_and_the_header_the_operator(identity, issued_titres):
+    """The schema's Emetteur is the software's card (Class_Enveloppe.xsd, TCarteVisite: Sigle
+    « Nom de l'éditeur émetteur du flux », Adresse « Nom et version de l'application »); the
+    operator is EnTetePES, from its identity settings."""
+    from importlib import metadata
+
+    _name, content = pes.pes_recette(issued_titres.invoices.all())
+    root = etree.fromstring(content)
+    card = {child.tag: child.get("V") for child in root.find("Enveloppe/Emetteur")}
+    assert card == {"Sigle": "MUTUALIS", "Adresse": f"Mutualis {metadata.version('mutualis')}"}
+    header = {child.tag: child.get("V") for child in root.find("EnTetePES")}
+    assert header["IdColl"] == identity.siret
+    assert header["IdPost"] == identity.poste_code
+    assert header["LibellePoste"] == identity.poste_label
+    assert (header["CodCol"], header["CodBud"]) == (
+        identity.collectivity_code,
+        identity.budget_code,
+    )
+    assert header["LibelleColBud"] == identity.budget_label

@@ -12,7 +12,7 @@ from mutualis.billing.services import transmissions
 from mutualis.billing.services.identity import identity_update
 from mutualis.billing.services.invoices import invoice_correct, invoices_issue
 from mutualis.billing.services.pes import PesError
-from mutualis.billing.tests.conftest import COMMUNE_ADDRESSES, computed_run
+from mutualis.billing.tests.conftest import COMMUNE_ADDRESSES, computed_run, prepare_pes
 from mutualis.billing.tests.test_pes_corrections import corrected  # noqa: F401 (fixture)
 
 BASE = "/operateur/facturation"
@@ -146,7 +146,7 @@ def test_the_accountant_chooses_the_role_on_the_identity_page(
     page = client.get(f"{BASE}/identite/").content.decode()
     assert "rôle ORMC (PESORMC)" in page and "titres ordinaires (PESALR1)" in page
     assert client.post(f"{BASE}/identite/", {**IDENTITY, "pes_mode": "PESORMC"}).status_code == 302
-    response = client.post(f"{BASE}/calculs/{issued_titres.pk}/pes.xml")
+    response = prepare_pes(client, f"{BASE}/calculs/{issued_titres.pk}/pes.xml")
     assert response.status_code == 200
     assert 'filename="PES_ORMC_14200_2026_R1.xml"' in response["Content-Disposition"]
     assert b'<TypFic V="PESORMC"/>' in response.content

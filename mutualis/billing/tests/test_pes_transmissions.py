@@ -11,7 +11,7 @@ from mutualis.billing.services import transmissions
 from mutualis.billing.services.identity import identity_update
 from mutualis.billing.services.invoices import invoices_issue
 from mutualis.billing.services.pes import PesError
-from mutualis.billing.tests.conftest import COMMUNE_ADDRESSES, computed_run
+from mutualis.billing.tests.conftest import COMMUNE_ADDRESSES, computed_run, prepare_pes
 
 BASE = "/operateur/facturation"
 
@@ -27,7 +27,7 @@ def test_a_file_is_recorded_and_the_next_one_holds_only_new_titres(identity, wor
     assert first.bordereaux == [[2026, "01", 1]]
     assert first.created_by == accountant
     assert first.sha256 == hashlib.sha256(bytes(first.content)).hexdigest()
-    with pytest.raises(PesError, match="déjà été transmis"):
+    with pytest.raises(PesError, match="tous sont déjà dans un fichier préparé"):
         transmissions.pes_transmit(invoices=Invoice.objects.all())
     invoices_issue(run=run, issued_on=day + dt.timedelta(days=2))
     second = transmissions.pes_transmit(invoices=Invoice.objects.all())
@@ -39,7 +39,7 @@ def test_a_file_is_recorded_and_the_next_one_holds_only_new_titres(identity, wor
 
 def test_downloading_a_past_file_gives_the_same_bytes(client, accountant, identity, issued_titres):
     client.force_login(accountant)
-    sent = client.post(f"{BASE}/calculs/{issued_titres.pk}/pes.xml")
+    sent = prepare_pes(client, f"{BASE}/calculs/{issued_titres.pk}/pes.xml")
     assert sent.status_code == 200
     transmission = PesTransmission.objects.get()
     # the settings change afterwards: the file already sent does not
@@ -49,7 +49,7 @@ def test_downloading_a_past_file_gives_the_same_bytes(client, accountant, identi
     assert again["Content-Disposition"] == sent["Content-Disposition"]
     assert hashlib.sha256(again.content).hexdigest() == transmission.sha256
     refused = client.post(f"{BASE}/calculs/{issued_titres.pk}/pes.xml", follow=True)
-    assert "Aucun titre à transmettre" in refused.content.decode()
+    assert "Aucun titre à mettre dans un fichier PES" in refused.content.decode()
     listing = client.get(f"{BASE}/transmissions/").content.decode()
     assert transmission.file_name in listing and "bordereau n° 1 (2026)" in listing
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from mutualis.billing.models import Invoice, InvoiceKind, RunStatus
 from mutualis.billing.services.corrections import run_validate_correction
 from mutualis.billing.services.pdf import invoice_pdf
+from mutualis.billing.tests.conftest import prepare_pes
 from mutualis.billing.tests.test_avis_contents import pdf_strings
 from mutualis.billing.tests.test_run_correction import LATER, adopt_ent_v2
 from mutualis.core.roles import OperatorRole
@@ -178,6 +179,6 @@ def test_the_pes_file_of_the_replaced_run_stays_available(client, accountant, id
     run_validate_correction(run=run, issued_on=LATER, reason="Exonération ENT")
     client.force_login(accountant)
     assert f"{BASE}/{base.pk}/pes.xml" in client.get(f"{BASE}/{base.pk}/").content.decode()
-    response = client.post(f"{BASE}/{base.pk}/pes.xml")
+    response = prepare_pes(client, f"{BASE}/{base.pk}/pes.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")

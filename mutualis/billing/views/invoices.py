@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mutualis.billing import selectors
 from mutualis.billing.forms import CorrectionForm, InvoiceFilterForm
 from mutualis.billing.models import Invoice, PesTransmittedDocument
-from mutualis.billing.services import exports, invoices, pes, transmissions
+from mutualis.billing.services import exports, invoices, pes, preparations
 from mutualis.billing.services.pdf import invoice_pdf
 from mutualis.core.access import operator_required
 from mutualis.core.forms import add_validation_error
@@ -55,15 +55,25 @@ def invoice_export(request, fmt):
     )
 
 
-def pes_response(request, invoice_qs, back: str):
-    """Prepares (and records) the PES file of the titres of `invoice_qs` not yet transmitted
-    and sends it, or goes back to `back` with the French reason."""
+def pes_response(request, back: str, *, run=None, year=None):
+    """Queues the preparation of the PES file of the titres of `run` (or of `year`) not yet in
+    a file and goes to its page, or goes back to `back` with the French reason."""
     try:
-        transmission = transmissions.pes_transmit(invoices=invoice_qs, user=request.user)
+        preparation, created = preparations.preparation_request(
+            run=run, year=year, user=request.user
+        )
     except pes.PesError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
-    return transmission_file_response(transmission)
+    if not created:
+        messages.info(
+            request,
+            _(
+                "Un fichier PES est déjà en préparation : attendez qu'il soit prêt avant d'en "
+                "demander un autre."
+            ),
+        )
+    return redirect("billing:preparation_detail", pk=preparation.pk)
 
 
 def transmission_file_response(transmission) -> HttpResponse:
@@ -77,15 +87,15 @@ def transmission_file_response(transmission) -> HttpResponse:
 @operator_required(Capability.MANAGE_BILLING)
 @require_POST
 def invoice_pes(request):
-    """The PES file of a year's titres not yet transmitted (annee=2026)."""
+    """Asks for the PES file of a year's titres not yet in a file (annee=2026)."""
     year_value = request.POST.get("annee") or request.GET.get("annee") or request.GET.get("year")
     form = InvoiceFilterForm({"year": year_value})
     year = form.cleaned_data.get("year") if form.is_valid() else None
     back = reverse("billing:invoice_list") + (f"?annee={year}" if year else "")
     if not year:
-        messages.error(request, _("Choisissez l'exercice des titres à transmettre."))
+        messages.error(request, _("Choisissez l'exercice des titres du fichier PES."))
         return redirect(back)
-    return pes_response(request, selectors.invoice_list(year=year), back)
+    return pes_response(request, back, year=year)
 
 
 def invoice_context(invoice: Invoice) -> dict:

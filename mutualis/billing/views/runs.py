@@ -189,13 +189,9 @@ def run_issue(request, pk):
 @operator_required(Capability.MANAGE_BILLING, model=AllocationRun)
 @require_POST
 def run_pes(request, pk):
-    """The PES file of the titres issued from a validated run, not yet transmitted."""
+    """Asks for the PES file of the titres issued from a validated run, not yet in a file."""
     run = _run_or_404(pk)
-    back = reverse("billing:run_detail", kwargs={"pk": run.pk})
-    if run.status not in (RunStatus.VALIDATED, RunStatus.SUPERSEDED):
-        messages.error(request, _("Seuls les titres d'un calcul validé se transmettent."))
-        return redirect(back)
-    return pes_response(request, run.invoices.all(), back)
+    return pes_response(request, reverse("billing:run_detail", kwargs={"pk": run.pk}), run=run)
 
 
 @operator_required(model=AllocationRun)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import metadata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from lxml import etree
 
 from mutualis.billing.models import Invoice, InvoiceKind, OperatorIdentity
 from mutualis.billing.services.identity import missing_for_pes
-from mutualis.billing.services.pdf import invoice_object
+from mutualis.billing.services.pdf import invoice_object, invoice_pdf
 from mutualis.members.models import EstablishmentKind, MemberKind
 
 NAMESPACE = "http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/aller"
@@ -159,9 +160,23 @@ def payer_problems(invoice: Invoice) -> list[str]:
     return []
 
 
+def encoded_pdf(pdf: bytes) -> str:
+    """The avis as its PJ holds it: gzipped then base64, as the schema asks."""
+    return base64.b64encode(gzip.compress(pdf, mtime=0)).decode("ascii")
+
+
 def attach_pdf(fichier, pdf: bytes) -> None:
-    """The avis in its PJ: gzipped then base64, as the schema asks (MIMEType of the PDF)."""
-    fichier.text = base64.b64encode(gzip.compress(pdf, mtime=0)).decode("ascii")
+    """The avis in its PJ (MIMEType of the PDF)."""
+    fichier.text = encoded_pdf(pdf)
+
+
+def attach_avis(fichier, invoice: Invoice, avis: dict[int, str] | None) -> None:
+    """The avis of `invoice` in its PJ: the one rendered beforehand (`avis`, by invoice id,
+    already encoded), else rendered now (as issued: its frozen identity)."""
+    if avis is not None and invoice.pk in avis:
+        fichier.text = avis[invoice.pk]
+    else:
+        attach_pdf(fichier, invoice_pdf(invoice))
 
 
 def pj_description(invoice: Invoice) -> str:
@@ -192,15 +207,26 @@ def check_identity(identity: OperatorIdentity) -> None:
         )
 
 
+def application_version() -> str:
+    try:
+        return metadata.version("mutualis")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
 def enveloppe(root, file_name: str, file_type: str) -> None:
     enveloppe = el(root, "Enveloppe")
     parametres = el(enveloppe, "Parametres")
     el(parametres, "Version", 2)
     el(parametres, "TypFic", file_type)
     el(parametres, "NomFic", file_name[:100])
+    # The schema's « carte de visite » of the sender is the software's: Sigle « Nom de
+    # l'éditeur émetteur du flux », Adresse « Nom et version de l'application »
+    # (Class_Enveloppe.xsd, TCarteVisite). The operator is named by EnTetePES (its SIRET, its
+    # collectivité and budget codes and label, its poste comptable).
     emetteur = el(enveloppe, "Emetteur")
     el(emetteur, "Sigle", APPLICATION.upper())
-    el(emetteur, "Adresse", APPLICATION)
+    el(emetteur, "Adresse", latin1(f"{APPLICATION} {application_version()}", 38))
 
 
 def header(root, identity: OperatorIdentity, today: dt.date) -> None:

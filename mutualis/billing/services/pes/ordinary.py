@@ -33,12 +33,12 @@ from django.utils.translation import gettext as _
 
 from mutualis.billing.models import Invoice, InvoiceKind, OperatorIdentity
 from mutualis.billing.services.identity import operator_identity
-from mutualis.billing.services.pdf import invoice_object, invoice_pdf
+from mutualis.billing.services.pdf import invoice_object
 from mutualis.billing.services.pes.common import (
     DOMAINE_RECETTE,
     PesError,
     amount,
-    attach_pdf,
+    attach_avis,
     check_identity,
     el,
     el_text,
@@ -133,9 +133,9 @@ def reduced_lines(correction: Invoice) -> list[tuple[int, str, int]]:
     return []
 
 
-def _check_documents(documents: list[Invoice]) -> None:
+def check_documents(documents: list[Invoice]) -> None:
     if not documents:
-        raise PesError(_("Aucun titre de recettes à transmettre."))
+        raise PesError(_("Aucun titre de recettes pour le fichier PES."))
     problems = []
     for invoice in documents:
         if invoice.bordereau is None:
@@ -161,7 +161,7 @@ def _check_documents(documents: list[Invoice]) -> None:
                 )
     if problems:
         raise PesError(
-            _("Ces titres ne peuvent pas être transmis : %(list)s.")
+            _("Ces titres ne peuvent pas aller dans un fichier PES : %(list)s.")
             % {"list": " ; ".join(problems)}
         )
 
@@ -259,14 +259,14 @@ def _piece(parent, invoice: Invoice, identity: OperatorIdentity) -> None:
         tiers(ligne, invoice)
 
 
-def _attachments(root, documents: list[Invoice]) -> None:
+def _attachments(root, documents: list[Invoice], avis: dict[int, str] | None) -> None:
     pes_pj = el(root, "PES_PJ")
     el(el(pes_pj, "EnTetePES_PJ"), "IdVer", 1)
     for invoice in documents:
         pj = el(pes_pj, "PJ")
         content = el(pj, "Contenu")
         fichier = el(content, "Fichier", MIMEType="application/pdf")
-        attach_pdf(fichier, invoice_pdf(invoice))  # the avis as issued (its frozen identity)
+        attach_avis(fichier, invoice, avis)  # the avis as issued (its frozen identity)
         el(pj, "IdUnique", pj_identifier(invoice))
         el(pj, "NomPJ", pj_file_name(invoice))
         el(pj, "TypePJ", PJ_RECETTE)
@@ -297,9 +297,11 @@ def pes_file_name(documents: list[Invoice], identity: OperatorIdentity) -> str:
     )
 
 
-def pes_recette(invoices, *, today: dt.date | None = None) -> tuple[str, bytes]:
+def pes_recette(
+    invoices, *, today: dt.date | None = None, avis: dict[int, str] | None = None
+) -> tuple[str, bytes]:
     """The PES_Aller file of the titres and corrections among `invoices` (a queryset):
-    (file name, bytes).
+    (file name, bytes). `avis`: the avis already rendered (services/transmissions.py).
 
     Raises PesError (a French message) when the operator's identity lacks a PES field or a
     document cannot be sent (no bordereau, no postal address, a réduction of a titre of an
@@ -307,7 +309,7 @@ def pes_recette(invoices, *, today: dt.date | None = None) -> tuple[str, bytes]:
     identity = operator_identity()
     check_identity(identity)
     documents = list(exportable_documents(invoices))
-    _check_documents(documents)
+    check_documents(documents)
     today = today or timezone.localdate()
     file_name = pes_file_name(documents, identity)
     cumulative = _cumulative_totals(documents)
@@ -338,5 +340,5 @@ def pes_recette(invoices, *, today: dt.date | None = None) -> tuple[str, bytes]:
         el(bloc, "MtBordHt", amount(sum(abs(p.total_cents) for p in pieces)))
         for invoice in pieces:
             _piece(bordereau, invoice, identity)
-    _attachments(root, documents)
+    _attachments(root, documents, avis)
     return file_name, serialize(root)

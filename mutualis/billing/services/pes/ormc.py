@@ -35,12 +35,12 @@ from django.utils.translation import gettext as _
 
 from mutualis.billing.models import Invoice, InvoiceKind, OperatorIdentity
 from mutualis.billing.services.identity import operator_identity
-from mutualis.billing.services.pdf import invoice_object, invoice_pdf
+from mutualis.billing.services.pdf import invoice_object
 from mutualis.billing.services.pes.common import (
     DOMAINE_RECETTE,
     PesError,
     amount,
-    attach_pdf,
+    attach_avis,
     check_identity,
     el,
     el_text,
@@ -172,14 +172,14 @@ def _article(bordereau, titre: Invoice, article: int, identity: OperatorIdentity
         tiers(ligne, titre)  # the same debtor on every line: a titre ORMC is mono-débiteur
 
 
-def _attachments(root, roles: list[Role]) -> None:
+def _attachments(root, roles: list[Role], avis: dict[int, str] | None) -> None:
     pes_pj = el(root, "PES_PJ")
     el(el(pes_pj, "EnTetePES_PJ"), "IdVer", 1)
     for role in roles:
         for article, titre in enumerate(role.titres, start=1):
             pj = el(pes_pj, "PJ")
             fichier = el(el(pj, "Contenu"), "Fichier", MIMEType="application/pdf")
-            attach_pdf(fichier, invoice_pdf(titre))  # the avis as issued
+            attach_avis(fichier, titre, avis)  # the avis as issued
             el(pj, "IdUnique", pj_identifier(titre))
             el(pj, "NomPJ", pj_file_name(titre))
             el(pj, "TypePJ", PJ_FACTURE_ORMC_ENSU)
@@ -192,8 +192,11 @@ def _attachments(root, roles: list[Role]) -> None:
             el(ref, "ComplementIdentifiant", article)
 
 
-def pes_ormc(roles: list[Role], *, today: dt.date | None = None) -> tuple[str, bytes]:
-    """The PES_Aller file (TypFic PESORMC) of `roles`: (file name, bytes).
+def pes_ormc(
+    roles: list[Role], *, today: dt.date | None = None, avis: dict[int, str] | None = None
+) -> tuple[str, bytes]:
+    """The PES_Aller file (TypFic PESORMC) of `roles`: (file name, bytes). `avis`: the avis
+    already rendered (services/transmissions.py).
 
     Raises PesError (a French message) when the operator's identity lacks a PES field or a
     titre cannot be an article (no postal address, not a titre)."""
@@ -220,5 +223,5 @@ def pes_ormc(roles: list[Role], *, today: dt.date | None = None) -> tuple[str, b
         el_text(bloc, "Objet", role_object(role, identity), 160)
         for article, titre in enumerate(role.titres, start=1):
             _article(bordereau, titre, article, identity)
-    _attachments(root, roles)
+    _attachments(root, roles, avis)
     return file_name, serialize(root)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from mutualis.territory import sources
+from mutualis.territory import postcodes, sources
 
 
 class Command(BaseCommand):
@@ -72,6 +72,7 @@ class Command(BaseCommand):
         vintage = sources.package_vintage(package_data, version)
         data = sources.derive(package_data)
         sources.write_derived(data, output_dir)
+        postcodes.write_postcodes(postcodes.derive_postcodes(package_data), output_dir)
         sources.write_source_md(output_dir, version, vintage, data.counts())
         for warning in data.warnings:
             self.stderr.write(self.style.WARNING(warning))
