@@ -216,20 +216,20 @@ class EnginePrices:
             service = tariff.service
             label = _("tarif %(year)s adopté") % {"year": tariff.year}
             exemption = next((c.exemption for c in mine if c.member_id == me and c.exemption), "")
-            if exemption and not cents:
-                label = _("exonéré (%(why)s), %(tariff)s") % {"why": exemption, "tariff": label}
+            if cents:
+                exemption = ""
             if service.pk in quantities:
                 basis = _("sur votre estimation : %(q)s %(unit)s") % {
                     "q": format_quantity(quantities[service.pk]),
                     "unit": service.get_unit_display(),
                 }
-                estimates[service.pk] = Estimate(cents, basis, label)
+                estimates[service.pk] = Estimate(cents, basis, label, exemption=exemption)
             elif service.pk in years:
                 basis = _("sur vos consommations de %(year)s") % {"year": year}
-                estimates[service.pk] = Estimate(cents, basis, label)
+                estimates[service.pk] = Estimate(cents, basis, label, exemption=exemption)
             elif not _reads_quantity(parsed[service.pk]):
                 basis = _("selon votre collectivité (nature, population)")
-                estimates[service.pk] = Estimate(cents, basis, label)
+                estimates[service.pk] = Estimate(cents, basis, label, exemption=exemption)
             else:
                 basis = _("indiquez une estimation de votre consommation")
                 estimates[service.pk] = Estimate(None, basis, label, needs_quantity=True)
@@ -242,8 +242,9 @@ class EnginePrices:
             .values("service__name", "invoice__year")
             .annotate(total=Sum("amount_cents"))
         )
-        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        totals: dict[str, list[int | None]] = defaultdict(lambda: [None, None])
         for row in lines:
             name = row["service__name"] or _("Corrections sans service")
-            totals[name][0 if row["invoice__year"] == year else 1] += row["total"] or 0
+            index = 0 if row["invoice__year"] == year else 1
+            totals[name][index] = (totals[name][index] or 0) + (row["total"] or 0)
         return [Paid(name, now, before) for name, (now, before) in sorted(totals.items())]

@@ -31,6 +31,8 @@ class Saving:
     method: str
     """How ``alone_cents`` was obtained, in a sentence shown beside the figure."""
     source: str = ""
+    outside_titres: bool = False
+    """Paid directly to a supplier (a grouped purchase), not through the operator's titres."""
 
     @property
     def saving_cents(self) -> int | None:

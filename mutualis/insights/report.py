@@ -65,7 +65,14 @@ def _paid_rows(page: MemberPage) -> list[list]:
                 format_euros(sum(c for _n, c in rest)),
             ]
         )
-    rows.append([_("Total"), format_euros(page.paid_total)])
+    if page.purchases_paid:
+        rows.append(
+            [
+                _("Achats groupés — payés aux titulaires des marchés"),
+                format_euros(page.purchases_paid),
+            ]
+        )
+    rows.append([_("Total"), format_euros(page.spent_total)])
     return rows
 
 
@@ -97,7 +104,7 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
     figures = [
         [_("Vous avez payé"), _("Vous avez économisé"), _("Jours d'informaticien"), _("Capteurs")],
         [
-            format_euros(page.paid_total),
+            format_euros(page.spent_total),
             saved,
             format_quantity(page.technician_days),
             "—" if page.sensors is None else str(page.sensors),

@@ -7,22 +7,38 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.billing.models import Invoice, InvoiceLine
 from mutualis.billing.money import format_euros
 from mutualis.catalog.models import ReferencePrice, Service
+from mutualis.core.text import normalize_name
 from mutualis.insights import arithmetic
 from mutualis.insights.models import savings_reference
-from mutualis.members.models import Member
+from mutualis.members.models import Member, Membership
 from mutualis.members.size import SizeClass, size_class
 from mutualis.metering.models import UsageRecord
 from mutualis.purchasing import savings as purchasing_savings
 from mutualis.purchasing.models import Campaign, Need
 from mutualis.staffing import calendar as staffing_calendar
 from mutualis.staffing.models import StaffingAgreement, WorkLogEntry
+
+
+def has_joined(member: Member) -> bool:
+    """Whether the member has (or had) a membership: a commune that never joined has no
+    savings to show."""
+    return Membership.objects.filter(member=member).exists()
+
+
+def listed_members(members: QuerySet[Member], query: str = "") -> QuerySet[Member]:
+    """The members of the élus' list: those that have (or had) a membership, found by their
+    normalised name (« begles » finds Bègles, « saint-emilion » Saint-Émilion)."""
+    members = members.filter(Exists(Membership.objects.filter(member=OuterRef("pk"))))
+    if query and (needle := normalize_name(query)):
+        members = members.filter(search_name__contains=needle)
+    return members
 
 
 def default_year(member: Member) -> int:
@@ -124,6 +140,7 @@ def _purchases(member: Member, year: int, fee_paid: int) -> arithmetic.SavingsPa
                 paid_cents=result.amount_cents,
                 alone_cents=result.alone_cents,
                 method=method,
+                outside_titres=True,
             )
         )
     if fee_paid:
@@ -238,6 +255,11 @@ class Savings:
     def rate(self) -> Decimal | None:
         return arithmetic.rate(self.total_cents, self.alone_cents)
 
+    @property
+    def outside_titres_cents(self) -> int:
+        """What the member paid directly to the suppliers of grouped purchases."""
+        return sum(line.paid_cents for p in self.parts for line in p.lines if line.outside_titres)
+
 
 def member_savings(member: Member, year: int, paid: dict[int | None, int] | None = None) -> Savings:
     """Savings of `member` in `year` against going alone (see mutualis.insights.arithmetic)."""
@@ -341,12 +363,26 @@ class MemberPage:
     year: int
     paid: list[tuple[str, int]]
     paid_total: int
+    """The titres issued to the member (what the operator billed)."""
     usage: list[UsageLine]
     savings: Savings
     technician_days: Decimal
     sensors: int | None
     group_label: str
     comparisons: list[Comparison]
+    joined: bool = True
+    """False: the member never joined (« non adhérent »)."""
+
+    @property
+    def purchases_paid(self) -> int:
+        """Paid to the suppliers of grouped purchases (no titre: the member orders directly)."""
+        return self.savings.outside_titres_cents
+
+    @property
+    def spent_total(self) -> int:
+        """Everything the member paid for pooling: titres and grouped purchases — the same
+        spending as the savings' « payé »."""
+        return self.paid_total + self.purchases_paid
 
 
 def member_page(member: Member, year: int) -> MemberPage:
@@ -369,4 +405,5 @@ def member_page(member: Member, year: int) -> MemberPage:
         sensors=sensor_count(member),
         group_label=group_label,
         comparisons=compared,
+        joined=has_joined(member),
     )

@@ -34,8 +34,7 @@ def home(request):
     staff = has_capability(request.user, Capability.VIEW_ALL)
     if not staff and members.count() == 1:
         return redirect("insights:member", member_pk=members.get().pk)
-    if query:
-        members = members.filter(name__icontains=query)
+    members = selectors.listed_members(members, query)
     return render(
         request,
         "insights/home.html",
