@@ -117,7 +117,12 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
     rows: list[list] = [[_("Partie"), _("Économie"), _("Méthode")]]
     for part in savings.parts:
         value = "—" if part.saving_cents is None else format_euros(part.saving_cents, sign=True)
-        rows.append([part.title, value, part.method])
+        method = part.method
+        if part.saving_cents is not None and part.saving_cents < 0 and part.negative_notes:
+            method += " " + _("Pourquoi c'est négatif : %(why)s.") % {
+                "why": " ; ".join(part.negative_notes)
+            }
+        rows.append([part.title, value, method])
     story += [_table(rows, [32 * mm, 26 * mm, 116 * mm], styles)]
     sources = sorted(
         {line.source for part in savings.parts for line in part.counted if line.source}

@@ -3,9 +3,10 @@ issued), what it used (readings), what it saved against going alone, its technic
 its sensors, and where it stands among members of similar size (anonymously)."""
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -55,6 +56,26 @@ def paid_by_service(member: Member, year: int) -> dict[int | None, int]:
         .annotate(total=Sum("amount_cents"))
     )
     return {row["service_id"]: row["total"] or 0 for row in rows}
+
+
+EXEMPTION = re.compile(r"exonération (.+?) : oui")
+"""How the engine's explanation of a charge line says the member was exempted."""
+
+
+def exemptions(member: Member, year: int) -> dict[int, str]:
+    """service pk → the exemption (its label) that spared the member in the titres of `year`."""
+    lines = InvoiceLine.objects.filter(
+        invoice__member=member,
+        invoice__year=year,
+        member=member,
+        service__isnull=False,
+        explanation__contains="exonération ",
+    )
+    found: dict[int, str] = {}
+    for service_id, text in lines.values_list("service_id", "explanation"):
+        if match := EXEMPTION.search(text):
+            found.setdefault(service_id, match.group(1))
+    return found
 
 
 @dataclass(frozen=True)
@@ -141,6 +162,9 @@ def _purchases(member: Member, year: int, fee_paid: int) -> arithmetic.SavingsPa
                 alone_cents=result.alone_cents,
                 method=method,
                 outside_titres=True,
+                note=_("le prix obtenu par le groupement dépasse le prix seul pris comme référence")
+                if result.alone_cents is not None and result.alone_cents < result.amount_cents
+                else "",
             )
         )
     if fee_paid:
@@ -164,7 +188,7 @@ def _purchases(member: Member, year: int, fee_paid: int) -> arithmetic.SavingsPa
 
 
 def _pooled(
-    member: Member, paid: dict[int | None, int], excluded: set[int]
+    member: Member, paid: dict[int | None, int], excluded: set[int], exempted: dict[int, str]
 ) -> arithmetic.SavingsPart:
     klass = size_class(member.population)
     services = Service.objects.in_bulk([pk for pk in paid if pk is not None and pk not in excluded])
@@ -175,6 +199,7 @@ def _pooled(
     lines = []
     for pk, service in sorted(services.items(), key=lambda item: item[1].name):
         reference = references.get(pk)
+        exemption = exempted.get(pk, "") if not paid[pk] else ""
         if reference is None:
             lines.append(
                 arithmetic.Saving(
@@ -183,17 +208,36 @@ def _pooled(
                     None,
                     _("pas de prix « seul » pour la taille « %(c)s » : pas d'économie comptée")
                     % {"c": SizeClass(klass).label},
+                    exemption=exemption,
                 )
             )
             continue
+        price = format_euros(reference.yearly_cents)
+        if exemption:
+            method = _(
+                "exonéré (%(why)s) : le syndicat ne vous facture pas ce service ; l'économie "
+                "comptée est le prix seul entier d'une collectivité « %(c)s » (%(price)s par an)"
+            ) % {"why": exemption, "c": SizeClass(klass).label, "price": price}
+        else:
+            method = _("prix seul d'une collectivité « %(c)s » : %(price)s par an") % {
+                "c": SizeClass(klass).label,
+                "price": price,
+            }
+        note = ""
+        if paid[pk] > reference.yearly_cents:
+            note = _(
+                "le syndicat a facturé ce service %(paid)s, plus que le prix seul d'une "
+                "collectivité de votre taille (%(price)s)"
+            ) % {"paid": format_euros(paid[pk]), "price": price}
         lines.append(
             arithmetic.Saving(
                 service.name,
                 paid[pk],
                 reference.yearly_cents,
-                _("prix seul d'une collectivité « %(c)s » : %(price)s par an")
-                % {"c": SizeClass(klass).label, "price": format_euros(reference.yearly_cents)},
+                method,
                 reference.source,
+                exemption=exemption,
+                note=note,
             )
         )
     return arithmetic.SavingsPart(
@@ -201,7 +245,8 @@ def _pooled(
         _(
             "Pour chaque service payé dans l'année : le prix de référence d'une collectivité "
             "de votre taille qui l'achèterait seule, pour une année entière, moins ce que vous "
-            "avez payé (titres émis)."
+            "avez payé (titres émis). Un service dont vous êtes exonéré est marqué « exonéré » : "
+            "l'économie comptée est alors le prix seul entier."
         ),
         tuple(lines),
     )
@@ -219,6 +264,15 @@ def _staff(member: Member, year: int, days: Decimal, paid_cents: int) -> arithme
             if day_cost
             else _("pas de coût de référence d'une journée : pas d'économie comptée")
         )
+        note = ""
+        if alone is not None and paid_cents > alone and days:
+            per_day = int((Decimal(paid_cents) / days).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            note = _(
+                "le jour facturé par le syndicat (%(billed)s) dépasse le coût d'un jour "
+                "recruté seul (%(alone)s)"
+            ) % {"billed": format_euros(per_day), "alone": format_euros(day_cost)}
+        elif alone is not None and paid_cents > alone:
+            note = _("payé sans jour passé chez vous dans l'année")
         lines.append(
             arithmetic.Saving(
                 _("Informaticien mutualisé"),
@@ -226,6 +280,7 @@ def _staff(member: Member, year: int, days: Decimal, paid_cents: int) -> arithme
                 alone,
                 method,
                 reference.staff_day_cost_source,
+                note=note,
             )
         )
     return arithmetic.SavingsPart(
@@ -274,7 +329,7 @@ def member_savings(member: Member, year: int, paid: dict[int | None, int] | None
     return Savings(
         (
             _purchases(member, year, sum(paid.get(pk, 0) for pk in fee_services)),
-            _pooled(member, paid, staff_services | fee_services),
+            _pooled(member, paid, staff_services | fee_services, exemptions(member, year)),
             _staff(member, year, days, sum(paid.get(pk, 0) for pk in staff_services)),
         )
     )

@@ -24,6 +24,7 @@ from mutualis.insights.report import member_report_pdf, report_file_name
 from mutualis.members.models import Member
 
 MAX_LISTED = 60
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @authenticated
@@ -47,17 +48,22 @@ def home(request):
 def member_page(request, member):
     year = selectors.default_year(member)
     error = ""
-    if request.GET.get("annee"):
+    typed = request.GET.get("annee", "").strip()[:20]
+    if typed:
         try:
-            year = parse_integer(request.GET["annee"], min_value=2000, max_value=2100) or year
+            year = parse_integer(typed, min_value=MIN_YEAR, max_value=MAX_YEAR) or year
         except InputError as exc:
-            error = exc.message
+            error = _("Année refusée — %(why)s Voici l'année %(year)s, affichée par défaut.") % {
+                "why": exc.message,
+                "year": year,
+            }
     return render(
         request,
         "insights/member.html",
         {
             "page": selectors.member_page(member, year),
             "year_error": error,
+            "typed_year": typed,
             "staff": has_capability(request.user, Capability.VIEW_ALL),
         },
     )
@@ -94,7 +100,9 @@ def member_report(request, member):
     year = selectors.default_year(member)
     if request.GET.get("annee"):
         with suppress(InputError):  # a bad year: the default one
-            year = parse_integer(request.GET["annee"], min_value=2000, max_value=2100) or year
+            year = (
+                parse_integer(request.GET["annee"], min_value=MIN_YEAR, max_value=MAX_YEAR) or year
+            )
     page = selectors.member_page(member, year)
     response = HttpResponse(
         member_report_pdf(page, operator_identity().name or None), content_type="application/pdf"

@@ -86,3 +86,71 @@ def test_a_year_without_titres_is_a_dash_not_zero(issued_titres, world, client):
     year = timezone.localdate().year  # the page shows this year and the one before
     assert f"aucun titre émis pour {2025 if year == 2026 else year}" in text  # 2026 only
     assert '<td class="num">—</td>' in text
+
+
+def test_an_exempted_service_is_said_exempted_beside_its_reference_price(
+    issued_titres, world, client
+):
+    from mutualis.catalog.models import ReferencePrice
+    from mutualis.insights import selectors
+    from mutualis.members.size import SizeClass
+
+    small = world["communes"][0]  # 250 inhabitants: exempted from certificats
+    ReferencePrice.objects.create(
+        service=world["certificats"], size_class=SizeClass.UNDER_500, yearly_cents=30000
+    )
+    pooled = selectors.member_savings(small, 2026).parts[1]
+    line = {line.label: line for line in pooled.lines}[world["certificats"].name]
+    assert line.paid_cents == 0 and line.exemption == "commune < 500 hab."
+    assert line.saving_cents == 30000
+    assert "prix seul entier" in line.method
+    ent = {line.label: line for line in pooled.lines}[world["ent"].name]
+    assert ent.exemption == ""  # paid: not exempted
+    client.force_login(UserFactory(read_only=True))
+    text = client.get(f"/elus/{small.pk}/?annee=2026").content.decode()
+    assert "exonéré (commune &lt; 500 hab.)" in text
+
+
+def test_a_negative_saving_says_why_beside_the_figure(db, client):
+    import datetime as dt
+    from decimal import Decimal
+
+    from mutualis.billing.money import format_euros
+    from mutualis.insights import selectors
+    from mutualis.insights.services import savings_reference_update
+    from mutualis.staffing.tests.factories import (
+        StaffingAgreementFactory,
+        WorkLogEntryFactory,
+    )
+
+    agreement = StaffingAgreementFactory()
+    for day in (8, 9):
+        WorkLogEntryFactory(agreement=agreement, date=dt.date(2026, 9, day))
+    savings_reference_update(staff_day_cost=Decimal("260"), staff_day_cost_source="Grille")
+    staff = selectors.member_savings(
+        agreement.member, 2026, paid={agreement.service_id: 64000}
+    ).parts[2]
+    assert staff.saving_cents == 2 * 26000 - 64000
+    why = (
+        f"le jour facturé par le syndicat ({format_euros(32000)}) dépasse le coût d'un jour "
+        f"recruté seul ({format_euros(26000)})"
+    )
+    assert staff.negative_notes == (why,)
+    cheaper = selectors.member_savings(
+        agreement.member, 2026, paid={agreement.service_id: 40000}
+    ).parts[2]
+    assert cheaper.negative_notes == ()
+
+
+def test_a_bad_year_is_refused_in_french_and_the_default_year_shown(issued_titres, world, client):
+    bourg = world["communes"][1]
+    client.force_login(UserFactory(read_only=True))
+    for typed, why in (
+        ("abc", "pas un nombre"),
+        ("1900", "2000 au moins"),
+        ("99999", "2100 au plus"),
+    ):
+        text = client.get(f"/elus/{bourg.pk}/", {"annee": typed}).content.decode()
+        assert "Année refusée" in text and why in text, typed
+        assert "année 2026, affichée par défaut" in text  # its latest titres
+        assert f'value="{typed}"' in text and 'aria-invalid="true"' in text
