@@ -15,7 +15,7 @@ from mutualis.billing.services.identity import operator_identity
 from mutualis.core.access import authenticated, member_required, operator_required
 from mutualis.core.htmx import wants_fragment
 from mutualis.core.jobs import JobStatus, fail_abandoned
-from mutualis.core.numbers import InputError, parse_integer
+from mutualis.core.numbers import InputError, decimal_comma, parse_integer
 from mutualis.core.roles import Capability, has_capability
 from mutualis.insights import selectors, services
 from mutualis.insights.forms import ReportBatchForm, SavingsReferenceForm
@@ -74,7 +74,8 @@ def member_page(request, member):
 def references(request):
     reference = savings_reference()
     initial = {
-        "staff_day_cost": Decimal(reference.staff_day_cost_cents).scaleb(-2),
+        # money shows its two decimals in the input too: « 260,00 », not « 260 » or « 260,0 »
+        "staff_day_cost": decimal_comma(Decimal(reference.staff_day_cost_cents).scaleb(-2)),
         "staff_day_cost_source": reference.staff_day_cost_source,
     }
     form = SavingsReferenceForm(request.POST or None, initial=initial)

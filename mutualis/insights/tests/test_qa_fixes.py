@@ -154,3 +154,18 @@ def test_a_bad_year_is_refused_in_french_and_the_default_year_shown(issued_titre
         assert "Année refusée" in text and why in text, typed
         assert "année 2026, affichée par défaut" in text  # its latest titres
         assert f'value="{typed}"' in text and 'aria-invalid="true"' in text
+
+
+def test_the_cost_of_a_day_is_written_as_money(db, client):
+    from decimal import Decimal
+
+    from mutualis.billing.money import format_euros
+    from mutualis.insights.services import savings_reference_update
+
+    savings_reference_update(staff_day_cost=Decimal("260"), staff_day_cost_source="Grille")
+    client.force_login(UserFactory(manager=True))
+    text = client.get("/elus/references/").content.decode()
+    assert format_euros(26000) in text  # « 260,00 € »
+    assert 'value="260,00"' in text
+    client.force_login(UserFactory(read_only=True))
+    assert format_euros(26000) in client.get("/elus/references/").content.decode()
