@@ -9,14 +9,22 @@ joining included (its arrival lowers the others' shares, not the total).
 
 What was paid is read from the titres issued to the member (reductions and cancellations
 deducted), by service and year.
+
+The estimates of a member are kept in Django's cache, keyed by the services and tariffs
+(pk and last change), the member, the quantities entered, and a stamp of the data the engine
+reads (readings, subscriptions, members: count, last pk, last change): a new reading or
+subscription anywhere computes again. A change that bypasses ``save()`` (a queryset
+``update()``) is picked up after at most :data:`CACHE_SECONDS`.
 """
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from django.db.models import Max, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,6 +163,25 @@ def _reads_quantity(tariff: EngineTariff) -> bool:
     return any("quantity" in component.measures_read() for component in tariff.components)
 
 
+CACHE_SECONDS = 300
+
+
+def data_stamp() -> tuple:
+    """What changes when anything the engine reads for an estimate changes: three aggregate
+    queries (count, last pk, last change) on readings, subscriptions and members."""
+    stamp: list = []
+    for model in (UsageRecord, Subscription, Member):
+        row = model.objects.order_by().aggregate(
+            n=Count("pk"), last=Max("pk"), at=Max("updated_at")
+        )
+        stamp += [row["n"], row["last"], row["at"]]
+    return tuple(stamp)
+
+
+def _cache_key(key: tuple) -> str:
+    return "prices:estimates:" + hashlib.sha256(repr(key).encode()).hexdigest()
+
+
 class EnginePrices:
     """The provider of :mod:`mutualis.catalog.pricing`, registered by billing's AppConfig."""
 
@@ -167,6 +194,23 @@ class EnginePrices:
     ) -> dict[int, Estimate]:
         today = today or timezone.localdate()
         tariffs = adopted_tariffs(services, today)
+        key = (
+            member.pk,
+            member.updated_at,
+            today,
+            tuple((s.pk, s.updated_at) for s in services),
+            tuple(sorted((pk, t.pk, t.updated_at) for pk, t in tariffs.items())),
+            tuple(sorted(quantities.items())),
+            data_stamp(),
+        )
+        cached = cache.get(_cache_key(key))
+        if cached is not None:
+            return dict(cached)
+        estimates = self._estimates(member, services, quantities, today, tariffs)
+        cache.set(_cache_key(key), estimates, CACHE_SECONDS)
+        return estimates
+
+    def _estimates(self, member, services, quantities, today, tariffs) -> dict[int, Estimate]:
         years = _usage_years(member, services, today)
         estimates: dict[int, Estimate] = {}
         by_year: dict[int, list[Service]] = defaultdict(list)

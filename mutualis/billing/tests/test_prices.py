@@ -136,3 +136,31 @@ def test_the_catalogue_shows_an_exemption_not_a_bare_zero(world, client):
     page = client.get(f"/mon-espace/{small.pk}/catalogue/").content.decode()
     assert "exonéré (commune &lt; 500 hab.)" in page
     assert "Coût estimé pour un an : 0,00" not in page
+
+
+def test_estimates_are_kept_until_the_data_they_read_changes(world, monkeypatch):
+    """The catalogue asks the engine once per member and data: a second visit reads the
+    cache, a new reading computes again."""
+    from mutualis.billing import prices
+    from mutualis.billing.tests.conftest import add_usage
+
+    calls = []
+    real = prices.compute
+
+    def counted(**kwargs):
+        calls.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(prices, "compute", counted)
+    bourg = world["communes"][1]
+    services = [world["ent"], world["certificats"]]
+    first = EnginePrices().estimates(bourg, services, {}, today=TODAY)
+    assert len(calls) == 1  # one engine call for the services of one year
+    assert EnginePrices().estimates(bourg, services, {}, today=TODAY) == first
+    assert len(calls) == 1
+    add_usage([bourg], world["certificats"], ["40"], month=6)
+    again = EnginePrices().estimates(bourg, services, {}, today=TODAY)
+    assert len(calls) == 2
+    assert again[world["certificats"].pk].cents > first[world["certificats"].pk].cents
+    other = EnginePrices().estimates(bourg, services, {world["ent"].pk: Decimal("10")}, today=TODAY)
+    assert len(calls) == 3 and other != again  # an entered quantity is its own estimate
