@@ -9,14 +9,22 @@ joining included (its arrival lowers the others' shares, not the total).
 
 What was paid is read from the titres issued to the member (reductions and cancellations
 deducted), by service and year.
+
+The estimates of a member are kept in Django's cache, keyed by the services and tariffs
+(pk and last change), the member, the quantities entered, and a stamp of the data the engine
+reads (readings, subscriptions, members: count, last pk, last change): a new reading or
+subscription anywhere computes again. A change that bypasses ``save()`` (a queryset
+``update()``) is picked up after at most :data:`CACHE_SECONDS`.
 """
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from django.db.models import Max, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,6 +163,25 @@ def _reads_quantity(tariff: EngineTariff) -> bool:
     return any("quantity" in component.measures_read() for component in tariff.components)
 
 
+CACHE_SECONDS = 300
+
+
+def data_stamp() -> tuple:
+    """What changes when anything the engine reads for an estimate changes: three aggregate
+    queries (count, last pk, last change) on readings, subscriptions and members."""
+    stamp: list = []
+    for model in (UsageRecord, Subscription, Member):
+        row = model.objects.order_by().aggregate(
+            n=Count("pk"), last=Max("pk"), at=Max("updated_at")
+        )
+        stamp += [row["n"], row["last"], row["at"]]
+    return tuple(stamp)
+
+
+def _cache_key(key: tuple) -> str:
+    return "prices:estimates:" + hashlib.sha256(repr(key).encode()).hexdigest()
+
+
 class EnginePrices:
     """The provider of :mod:`mutualis.catalog.pricing`, registered by billing's AppConfig."""
 
@@ -167,6 +194,23 @@ class EnginePrices:
     ) -> dict[int, Estimate]:
         today = today or timezone.localdate()
         tariffs = adopted_tariffs(services, today)
+        key = (
+            member.pk,
+            member.updated_at,
+            today,
+            tuple((s.pk, s.updated_at) for s in services),
+            tuple(sorted((pk, t.pk, t.updated_at) for pk, t in tariffs.items())),
+            tuple(sorted(quantities.items())),
+            data_stamp(),
+        )
+        cached = cache.get(_cache_key(key))
+        if cached is not None:
+            return dict(cached)
+        estimates = self._estimates(member, services, quantities, today, tariffs)
+        cache.set(_cache_key(key), estimates, CACHE_SECONDS)
+        return estimates
+
+    def _estimates(self, member, services, quantities, today, tariffs) -> dict[int, Estimate]:
         years = _usage_years(member, services, today)
         estimates: dict[int, Estimate] = {}
         by_year: dict[int, list[Service]] = defaultdict(list)
@@ -216,20 +260,20 @@ class EnginePrices:
             service = tariff.service
             label = _("tarif %(year)s adopté") % {"year": tariff.year}
             exemption = next((c.exemption for c in mine if c.member_id == me and c.exemption), "")
-            if exemption and not cents:
-                label = _("exonéré (%(why)s), %(tariff)s") % {"why": exemption, "tariff": label}
+            if cents:
+                exemption = ""
             if service.pk in quantities:
                 basis = _("sur votre estimation : %(q)s %(unit)s") % {
                     "q": format_quantity(quantities[service.pk]),
                     "unit": service.get_unit_display(),
                 }
-                estimates[service.pk] = Estimate(cents, basis, label)
+                estimates[service.pk] = Estimate(cents, basis, label, exemption=exemption)
             elif service.pk in years:
                 basis = _("sur vos consommations de %(year)s") % {"year": year}
-                estimates[service.pk] = Estimate(cents, basis, label)
+                estimates[service.pk] = Estimate(cents, basis, label, exemption=exemption)
             elif not _reads_quantity(parsed[service.pk]):
                 basis = _("selon votre collectivité (nature, population)")
-                estimates[service.pk] = Estimate(cents, basis, label)
+                estimates[service.pk] = Estimate(cents, basis, label, exemption=exemption)
             else:
                 basis = _("indiquez une estimation de votre consommation")
                 estimates[service.pk] = Estimate(None, basis, label, needs_quantity=True)
@@ -242,8 +286,9 @@ class EnginePrices:
             .values("service__name", "invoice__year")
             .annotate(total=Sum("amount_cents"))
         )
-        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        totals: dict[str, list[int | None]] = defaultdict(lambda: [None, None])
         for row in lines:
             name = row["service__name"] or _("Corrections sans service")
-            totals[name][0 if row["invoice__year"] == year else 1] += row["total"] or 0
+            index = 0 if row["invoice__year"] == year else 1
+            totals[name][index] = (totals[name][index] or 0) + (row["total"] or 0)
         return [Paid(name, now, before) for name, (now, before) in sorted(totals.items())]

@@ -36,6 +36,12 @@ def portal(request):
     )
 
 
+def _total(cents: list[int | None]) -> int | None:
+    """The sum of a column; None when no titre was issued that year."""
+    issued = [c for c in cents if c is not None]
+    return sum(issued) if issued else None
+
+
 @member_required()
 def portal_member(request, member):
     today = timezone.localdate()
@@ -56,9 +62,10 @@ def portal_member(request, member):
             "year": today.year,
             "paid": paid,
             "paid_totals": (
-                sum(row.this_year_cents for row in paid),
-                sum(row.last_year_cents for row in paid),
+                _total([row.this_year_cents for row in paid]),
+                _total([row.last_year_cents for row in paid]),
             ),
+            "may_request": roles.SERVICE_REQUEST.allows(request.user),
         },
     )
 

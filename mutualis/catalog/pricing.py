@@ -23,6 +23,9 @@ class Estimate:
     tariff: str = ""
     needs_quantity: bool = False
     """The member has no usage of the service: an estimate of its quantity is asked."""
+    exemption: str = ""
+    """The tariff's exemption that applies to the member (it owes nothing): shown as
+    « exonéré (motif) » rather than a bare 0,00 €."""
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,9 @@ class Paid:
     reductions and cancellations deducted)."""
 
     service: str
-    this_year_cents: int
-    last_year_cents: int
+    this_year_cents: int | None
+    last_year_cents: int | None
+    """None: no titre issued for that service in that year (not the same as 0,00 €)."""
 
 
 class PriceProvider(Protocol):

@@ -19,6 +19,7 @@ from typing import Any
 
 from mutualis.engine.money import (
     COEF_SCALE,
+    QTY_SCALE,
     format_coef,
     format_eur,
     format_price,
@@ -91,9 +92,25 @@ def _measure(name: str, unit: str) -> str:
     return unit if name == "quantity" else MEASURE_LABELS.get(name, name)
 
 
+def _singular(label: str) -> str:
+    """« établissements » → « établissement », « postes de travail » → « poste de travail »;
+    « accès », « mois » stay as they are."""
+    head, _sep, tail = label.partition(" ")
+    if head.endswith("s") and not head.endswith(("ès", "is", "us", "os", "as", "ss")):
+        head = head[:-1]
+    return f"{head} {tail}" if tail else head
+
+
+def _counted(value: int, scale: int, label: str) -> str:
+    """``value / scale`` followed by its label, singular under 2 (French rule): « 1
+    établissement », « 0,5 poste », « 2 établissements »."""
+    shown = label if abs(value) >= 2 * scale else _singular(label)
+    return f"{format_scaled(value, scale)} {shown}"
+
+
 def _band_label(upto: bool, bound: int, scale: int, label: str) -> str:
-    value = format_scaled(bound, scale)
-    return f"jusqu'à {value} {label}" if upto else f"à partir de {value} {label}"
+    counted = _counted(bound, scale, label)
+    return f"jusqu'à {counted}" if upto else f"à partir de {counted}"
 
 
 def describe_component(component: Component, unit: str, number: int) -> Section:
@@ -142,11 +159,11 @@ def _describe_tiers(tiers: Tiers, unit: str, key: str, title: str) -> Section:
     for i, band in enumerate(tiers.bands):
         if tiers.lower_bounds:
             start = tiers.start if i == 0 else tiers.bands[i - 1].upto or 0
-            label = f"à partir de {format_qty(start)} {unit}"
+            label = f"à partir de {_counted(start, QTY_SCALE, unit)}"
         elif band.upto is not None:
-            label = f"jusqu'à {format_qty(band.upto)} {unit}"
+            label = f"jusqu'à {_counted(band.upto, QTY_SCALE, unit)}"
         else:
-            label = f"au-delà de {format_qty(tiers.bands[i - 1].upto or 0)} {unit}"
+            label = f"au-delà de {_counted(tiers.bands[i - 1].upto or 0, QTY_SCALE, unit)}"
         rows.append((label, format_price(band.price)))
     paragraphs = [how]
     if not tiers.lower_bounds and tiers.maximum is not None:
@@ -201,16 +218,18 @@ def describe_exemption(exemption: Exemption) -> str:
     if exemption.kinds:
         conditions.append(f"les {_kinds(sorted(exemption.kinds))}")
     if exemption.population_below is not None:
-        conditions.append(f"de moins de {format_scaled(exemption.population_below, 1)} habitants")
+        conditions.append(f"de moins de {_counted(exemption.population_below, 1, 'habitants')}")
     if exemption.parent_population_below is not None:
         conditions.append(
             "rattachés à une commune de moins de "
-            f"{format_scaled(exemption.parent_population_below, 1)} habitants"
+            f"{_counted(exemption.parent_population_below, 1, 'habitants')}"
         )
     if exemption.members:
-        conditions.append(f"{len(exemption.members)} membre(s) désigné(s)")
+        count = len(exemption.members)
+        conditions.append("1 membre désigné" if count == 1 else f"{count} membres désignés")
     who = " ".join(conditions) if conditions else "tous les membres"
-    return f"{exemption.label} : {who} ne paient rien."
+    label = exemption.label[:1].upper() + exemption.label[1:]
+    return f"{label} : {who} ne paient rien."
 
 
 def describe_solidarity(solidarity: Solidarity) -> tuple[str, Table]:
@@ -220,11 +239,11 @@ def describe_solidarity(solidarity: Solidarity) -> tuple[str, Table]:
     previous: int | None = None
     for band in solidarity.bands:
         if band.below is not None:
-            text = f"moins de {format_scaled(band.below, scale)} {label}"
+            text = f"moins de {_counted(band.below, scale, label)}"
             if previous is not None:
                 text = f"de {format_scaled(previous, scale)} à {text}"
         else:
-            text = f"à partir de {format_scaled(previous or 0, scale)} {label}"
+            text = f"à partir de {_counted(previous or 0, scale, label)}"
         rows.append((text, f"× {format_coef(band.coefficient)}"))
         previous = band.below
     sentence = (

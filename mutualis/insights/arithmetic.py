@@ -31,6 +31,12 @@ class Saving:
     method: str
     """How ``alone_cents`` was obtained, in a sentence shown beside the figure."""
     source: str = ""
+    outside_titres: bool = False
+    """Paid directly to a supplier (a grouped purchase), not through the operator's titres."""
+    exemption: str = ""
+    """The tariff's exemption that spared the member (it paid nothing): said beside the line."""
+    note: str = ""
+    """Why the saving is negative, in plain words (empty otherwise)."""
 
     @property
     def saving_cents(self) -> int | None:
@@ -57,6 +63,13 @@ class SavingsPart:
         if not counted:
             return None
         return sum(line.saving_cents or 0 for line in counted)
+
+    @property
+    def negative_notes(self) -> tuple[str, ...]:
+        """Why the counted lines that cost more than going alone did so."""
+        return tuple(
+            line.note for line in self.counted if (line.saving_cents or 0) < 0 and line.note
+        )
 
     @property
     def paid_cents(self) -> int:

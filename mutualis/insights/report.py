@@ -65,7 +65,14 @@ def _paid_rows(page: MemberPage) -> list[list]:
                 format_euros(sum(c for _n, c in rest)),
             ]
         )
-    rows.append([_("Total"), format_euros(page.paid_total)])
+    if page.purchases_paid:
+        rows.append(
+            [
+                _("Achats groupés — payés aux titulaires des marchés"),
+                format_euros(page.purchases_paid),
+            ]
+        )
+    rows.append([_("Total"), format_euros(page.spent_total)])
     return rows
 
 
@@ -97,7 +104,7 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
     figures = [
         [_("Vous avez payé"), _("Vous avez économisé"), _("Jours d'informaticien"), _("Capteurs")],
         [
-            format_euros(page.paid_total),
+            format_euros(page.spent_total),
             saved,
             format_quantity(page.technician_days),
             "—" if page.sensors is None else str(page.sensors),
@@ -110,7 +117,12 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
     rows: list[list] = [[_("Partie"), _("Économie"), _("Méthode")]]
     for part in savings.parts:
         value = "—" if part.saving_cents is None else format_euros(part.saving_cents, sign=True)
-        rows.append([part.title, value, part.method])
+        method = part.method
+        if part.saving_cents is not None and part.saving_cents < 0 and part.negative_notes:
+            method += " " + _("Pourquoi c'est négatif : %(why)s.") % {
+                "why": " ; ".join(part.negative_notes)
+            }
+        rows.append([part.title, value, method])
     story += [_table(rows, [32 * mm, 26 * mm, 116 * mm], styles)]
     sources = sorted(
         {line.source for part in savings.parts for line in part.counted if line.source}

@@ -3,26 +3,43 @@ issued), what it used (readings), what it saved against going alone, its technic
 its sensors, and where it stands among members of similar size (anonymously)."""
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.billing.models import Invoice, InvoiceLine
 from mutualis.billing.money import format_euros
 from mutualis.catalog.models import ReferencePrice, Service
+from mutualis.core.text import normalize_name
 from mutualis.insights import arithmetic
 from mutualis.insights.models import savings_reference
-from mutualis.members.models import Member
+from mutualis.members.models import Member, Membership
 from mutualis.members.size import SizeClass, size_class
 from mutualis.metering.models import UsageRecord
 from mutualis.purchasing import savings as purchasing_savings
 from mutualis.purchasing.models import Campaign, Need
 from mutualis.staffing import calendar as staffing_calendar
 from mutualis.staffing.models import StaffingAgreement, WorkLogEntry
+
+
+def has_joined(member: Member) -> bool:
+    """Whether the member has (or had) a membership: a commune that never joined has no
+    savings to show."""
+    return Membership.objects.filter(member=member).exists()
+
+
+def listed_members(members: QuerySet[Member], query: str = "") -> QuerySet[Member]:
+    """The members of the élus' list: those that have (or had) a membership, found by their
+    normalised name (« begles » finds Bègles, « saint-emilion » Saint-Émilion)."""
+    members = members.filter(Exists(Membership.objects.filter(member=OuterRef("pk"))))
+    if query and (needle := normalize_name(query)):
+        members = members.filter(search_name__contains=needle)
+    return members
 
 
 def default_year(member: Member) -> int:
@@ -39,6 +56,26 @@ def paid_by_service(member: Member, year: int) -> dict[int | None, int]:
         .annotate(total=Sum("amount_cents"))
     )
     return {row["service_id"]: row["total"] or 0 for row in rows}
+
+
+EXEMPTION = re.compile(r"exonération (.+?) : oui")
+"""How the engine's explanation of a charge line says the member was exempted."""
+
+
+def exemptions(member: Member, year: int) -> dict[int, str]:
+    """service pk → the exemption (its label) that spared the member in the titres of `year`."""
+    lines = InvoiceLine.objects.filter(
+        invoice__member=member,
+        invoice__year=year,
+        member=member,
+        service__isnull=False,
+        explanation__contains="exonération ",
+    )
+    found: dict[int, str] = {}
+    for service_id, text in lines.values_list("service_id", "explanation"):
+        if match := EXEMPTION.search(text):
+            found.setdefault(service_id, match.group(1))
+    return found
 
 
 @dataclass(frozen=True)
@@ -124,6 +161,10 @@ def _purchases(member: Member, year: int, fee_paid: int) -> arithmetic.SavingsPa
                 paid_cents=result.amount_cents,
                 alone_cents=result.alone_cents,
                 method=method,
+                outside_titres=True,
+                note=_("le prix obtenu par le groupement dépasse le prix seul pris comme référence")
+                if result.alone_cents is not None and result.alone_cents < result.amount_cents
+                else "",
             )
         )
     if fee_paid:
@@ -147,7 +188,7 @@ def _purchases(member: Member, year: int, fee_paid: int) -> arithmetic.SavingsPa
 
 
 def _pooled(
-    member: Member, paid: dict[int | None, int], excluded: set[int]
+    member: Member, paid: dict[int | None, int], excluded: set[int], exempted: dict[int, str]
 ) -> arithmetic.SavingsPart:
     klass = size_class(member.population)
     services = Service.objects.in_bulk([pk for pk in paid if pk is not None and pk not in excluded])
@@ -158,6 +199,7 @@ def _pooled(
     lines = []
     for pk, service in sorted(services.items(), key=lambda item: item[1].name):
         reference = references.get(pk)
+        exemption = exempted.get(pk, "") if not paid[pk] else ""
         if reference is None:
             lines.append(
                 arithmetic.Saving(
@@ -166,17 +208,36 @@ def _pooled(
                     None,
                     _("pas de prix « seul » pour la taille « %(c)s » : pas d'économie comptée")
                     % {"c": SizeClass(klass).label},
+                    exemption=exemption,
                 )
             )
             continue
+        price = format_euros(reference.yearly_cents)
+        if exemption:
+            method = _(
+                "exonéré (%(why)s) : le syndicat ne vous facture pas ce service ; l'économie "
+                "comptée est le prix seul entier d'une collectivité « %(c)s » (%(price)s par an)"
+            ) % {"why": exemption, "c": SizeClass(klass).label, "price": price}
+        else:
+            method = _("prix seul d'une collectivité « %(c)s » : %(price)s par an") % {
+                "c": SizeClass(klass).label,
+                "price": price,
+            }
+        note = ""
+        if paid[pk] > reference.yearly_cents:
+            note = _(
+                "le syndicat a facturé ce service %(paid)s, plus que le prix seul d'une "
+                "collectivité de votre taille (%(price)s)"
+            ) % {"paid": format_euros(paid[pk]), "price": price}
         lines.append(
             arithmetic.Saving(
                 service.name,
                 paid[pk],
                 reference.yearly_cents,
-                _("prix seul d'une collectivité « %(c)s » : %(price)s par an")
-                % {"c": SizeClass(klass).label, "price": format_euros(reference.yearly_cents)},
+                method,
                 reference.source,
+                exemption=exemption,
+                note=note,
             )
         )
     return arithmetic.SavingsPart(
@@ -184,7 +245,8 @@ def _pooled(
         _(
             "Pour chaque service payé dans l'année : le prix de référence d'une collectivité "
             "de votre taille qui l'achèterait seule, pour une année entière, moins ce que vous "
-            "avez payé (titres émis)."
+            "avez payé (titres émis). Un service dont vous êtes exonéré est marqué « exonéré » : "
+            "l'économie comptée est alors le prix seul entier."
         ),
         tuple(lines),
     )
@@ -202,6 +264,15 @@ def _staff(member: Member, year: int, days: Decimal, paid_cents: int) -> arithme
             if day_cost
             else _("pas de coût de référence d'une journée : pas d'économie comptée")
         )
+        note = ""
+        if alone is not None and paid_cents > alone and days:
+            per_day = int((Decimal(paid_cents) / days).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            note = _(
+                "le jour facturé par le syndicat (%(billed)s) dépasse le coût d'un jour "
+                "recruté seul (%(alone)s)"
+            ) % {"billed": format_euros(per_day), "alone": format_euros(day_cost)}
+        elif alone is not None and paid_cents > alone:
+            note = _("payé sans jour passé chez vous dans l'année")
         lines.append(
             arithmetic.Saving(
                 _("Informaticien mutualisé"),
@@ -209,6 +280,7 @@ def _staff(member: Member, year: int, days: Decimal, paid_cents: int) -> arithme
                 alone,
                 method,
                 reference.staff_day_cost_source,
+                note=note,
             )
         )
     return arithmetic.SavingsPart(
@@ -238,6 +310,11 @@ class Savings:
     def rate(self) -> Decimal | None:
         return arithmetic.rate(self.total_cents, self.alone_cents)
 
+    @property
+    def outside_titres_cents(self) -> int:
+        """What the member paid directly to the suppliers of grouped purchases."""
+        return sum(line.paid_cents for p in self.parts for line in p.lines if line.outside_titres)
+
 
 def member_savings(member: Member, year: int, paid: dict[int | None, int] | None = None) -> Savings:
     """Savings of `member` in `year` against going alone (see mutualis.insights.arithmetic)."""
@@ -252,7 +329,7 @@ def member_savings(member: Member, year: int, paid: dict[int | None, int] | None
     return Savings(
         (
             _purchases(member, year, sum(paid.get(pk, 0) for pk in fee_services)),
-            _pooled(member, paid, staff_services | fee_services),
+            _pooled(member, paid, staff_services | fee_services, exemptions(member, year)),
             _staff(member, year, days, sum(paid.get(pk, 0) for pk in staff_services)),
         )
     )
@@ -341,12 +418,26 @@ class MemberPage:
     year: int
     paid: list[tuple[str, int]]
     paid_total: int
+    """The titres issued to the member (what the operator billed)."""
     usage: list[UsageLine]
     savings: Savings
     technician_days: Decimal
     sensors: int | None
     group_label: str
     comparisons: list[Comparison]
+    joined: bool = True
+    """False: the member never joined (« non adhérent »)."""
+
+    @property
+    def purchases_paid(self) -> int:
+        """Paid to the suppliers of grouped purchases (no titre: the member orders directly)."""
+        return self.savings.outside_titres_cents
+
+    @property
+    def spent_total(self) -> int:
+        """Everything the member paid for pooling: titres and grouped purchases — the same
+        spending as the savings' « payé »."""
+        return self.paid_total + self.purchases_paid
 
 
 def member_page(member: Member, year: int) -> MemberPage:
@@ -369,4 +460,5 @@ def member_page(member: Member, year: int) -> MemberPage:
         sensors=sensor_count(member),
         group_label=group_label,
         comparisons=compared,
+        joined=has_joined(member),
     )

@@ -15,7 +15,7 @@ from mutualis.billing.services.identity import operator_identity
 from mutualis.core.access import authenticated, member_required, operator_required
 from mutualis.core.htmx import wants_fragment
 from mutualis.core.jobs import JobStatus, fail_abandoned
-from mutualis.core.numbers import InputError, parse_integer
+from mutualis.core.numbers import InputError, decimal_comma, parse_integer
 from mutualis.core.roles import Capability, has_capability
 from mutualis.insights import selectors, services
 from mutualis.insights.forms import ReportBatchForm, SavingsReferenceForm
@@ -24,6 +24,7 @@ from mutualis.insights.report import member_report_pdf, report_file_name
 from mutualis.members.models import Member
 
 MAX_LISTED = 60
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @authenticated
@@ -34,8 +35,7 @@ def home(request):
     staff = has_capability(request.user, Capability.VIEW_ALL)
     if not staff and members.count() == 1:
         return redirect("insights:member", member_pk=members.get().pk)
-    if query:
-        members = members.filter(name__icontains=query)
+    members = selectors.listed_members(members, query)
     return render(
         request,
         "insights/home.html",
@@ -48,17 +48,22 @@ def home(request):
 def member_page(request, member):
     year = selectors.default_year(member)
     error = ""
-    if request.GET.get("annee"):
+    typed = request.GET.get("annee", "").strip()[:20]
+    if typed:
         try:
-            year = parse_integer(request.GET["annee"], min_value=2000, max_value=2100) or year
+            year = parse_integer(typed, min_value=MIN_YEAR, max_value=MAX_YEAR) or year
         except InputError as exc:
-            error = exc.message
+            error = _("Année refusée — %(why)s Voici l'année %(year)s, affichée par défaut.") % {
+                "why": exc.message,
+                "year": year,
+            }
     return render(
         request,
         "insights/member.html",
         {
             "page": selectors.member_page(member, year),
             "year_error": error,
+            "typed_year": typed,
             "staff": has_capability(request.user, Capability.VIEW_ALL),
         },
     )
@@ -69,7 +74,8 @@ def member_page(request, member):
 def references(request):
     reference = savings_reference()
     initial = {
-        "staff_day_cost": Decimal(reference.staff_day_cost_cents).scaleb(-2),
+        # money shows its two decimals in the input too: « 260,00 », not « 260 » or « 260,0 »
+        "staff_day_cost": decimal_comma(Decimal(reference.staff_day_cost_cents).scaleb(-2)),
         "staff_day_cost_source": reference.staff_day_cost_source,
     }
     form = SavingsReferenceForm(request.POST or None, initial=initial)
@@ -95,7 +101,9 @@ def member_report(request, member):
     year = selectors.default_year(member)
     if request.GET.get("annee"):
         with suppress(InputError):  # a bad year: the default one
-            year = parse_integer(request.GET["annee"], min_value=2000, max_value=2100) or year
+            year = (
+                parse_integer(request.GET["annee"], min_value=MIN_YEAR, max_value=MAX_YEAR) or year
+            )
     page = selectors.member_page(member, year)
     response = HttpResponse(
         member_report_pdf(page, operator_identity().name or None), content_type="application/pdf"

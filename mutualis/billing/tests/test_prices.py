@@ -70,7 +70,7 @@ def test_paid_is_read_from_the_titres(issued_titres, world):
     assert sum(r.this_year_cents for r in rows.values()) == sum(
         line.amount_cents for line in run_lines
     )
-    assert all(r.last_year_cents == 0 for r in rows.values())
+    assert all(r.last_year_cents is None for r in rows.values())  # no titre in 2025: not 0
 
 
 def test_the_catalogue_and_my_space_show_prices(issued_titres, world, client):
@@ -125,4 +125,42 @@ def test_a_flat_fee_is_estimated_without_asking_a_quantity(db):
 def test_an_exemption_is_said(world):
     small = world["communes"][0]  # 250 inhabitants: exempted from certificats
     estimate = _estimate(small, world["certificats"])
-    assert estimate.cents == 0 and estimate.tariff.startswith("exonéré (")
+    assert estimate.cents == 0 and estimate.exemption == "commune < 500 hab."
+
+
+def test_the_catalogue_shows_an_exemption_not_a_bare_zero(world, client):
+    small = world["communes"][0]
+    agent = UserFactory()
+    AgentAccessFactory(user=agent, member=small)
+    client.force_login(agent)
+    page = client.get(f"/mon-espace/{small.pk}/catalogue/").content.decode()
+    assert "exonéré (commune &lt; 500 hab.)" in page
+    assert "Coût estimé pour un an : 0,00" not in page
+
+
+def test_estimates_are_kept_until_the_data_they_read_changes(world, monkeypatch):
+    """The catalogue asks the engine once per member and data: a second visit reads the
+    cache, a new reading computes again."""
+    from mutualis.billing import prices
+    from mutualis.billing.tests.conftest import add_usage
+
+    calls = []
+    real = prices.compute
+
+    def counted(**kwargs):
+        calls.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(prices, "compute", counted)
+    bourg = world["communes"][1]
+    services = [world["ent"], world["certificats"]]
+    first = EnginePrices().estimates(bourg, services, {}, today=TODAY)
+    assert len(calls) == 1  # one engine call for the services of one year
+    assert EnginePrices().estimates(bourg, services, {}, today=TODAY) == first
+    assert len(calls) == 1
+    add_usage([bourg], world["certificats"], ["40"], month=6)
+    again = EnginePrices().estimates(bourg, services, {}, today=TODAY)
+    assert len(calls) == 2
+    assert again[world["certificats"].pk].cents > first[world["certificats"].pk].cents
+    other = EnginePrices().estimates(bourg, services, {world["ent"].pk: Decimal("10")}, today=TODAY)
+    assert len(calls) == 3 and other != again  # an entered quantity is its own estimate

@@ -23,6 +23,18 @@ def test_the_tariff_page_reads_in_french_and_prints(world, client):
     assert pdf.content.startswith(b"%PDF")
 
 
+def test_compare_is_offered_only_when_there_is_another_version(world, client):
+    client.force_login(UserFactory(read_only=True))
+    ent = world["tariffs"][0]
+    detail = f"/operateur/facturation/tarifs/{ent.pk}/"
+    assert "Comparer avec une autre version" not in client.get(detail).content.decode()
+    compare = client.get(f"{detail}comparaison/").content.decode()
+    assert "Ce tarif n'a pas d'autre version." in compare.replace("&#x27;", "'")
+    assert 'name="avec"' not in compare  # no empty select
+    _draft(world)
+    assert "Comparer avec une autre version" in client.get(detail).content.decode()
+
+
 def test_two_versions_side_by_side(world, client):
     draft = _draft(world)
     client.force_login(UserFactory(accountant=True))

@@ -62,6 +62,9 @@ def tariff_detail(request, pk):
             "tariff": tariff,
             "history": selectors.tariff_history(tariff),
             "text": tariff_text(tariff),
+            "has_other_version": Tariff.objects.filter(service_id=tariff.service_id)
+            .exclude(pk=tariff.pk)
+            .exists(),
             "can_manage": has_capability(request.user, Capability.MANAGE_BILLING),
             "adopt_form": TariffAdoptForm(),
         },
@@ -116,6 +119,9 @@ def tariff_adopt(request, pk):
             "tariff": tariff,
             "history": selectors.tariff_history(tariff),
             "text": tariff_text(tariff),
+            "has_other_version": Tariff.objects.filter(service_id=tariff.service_id)
+            .exclude(pk=tariff.pk)
+            .exists(),
             "can_manage": True,
             "adopt_form": form,
         },

@@ -80,7 +80,7 @@ def test_exemptions_limits_and_grid_table() -> None:
     text = describe_tariff(parse_tariff(UPTO, "v1.toml"))
     sections = {s.key: s for s in text.sections}
     assert sections["exemptions"].paragraphs[0] == (
-        "petites communes : les communes de moins de 500 habitants ne paient rien."
+        "Petites communes : les communes de moins de 500 habitants ne paient rien."
     )
     assert sections["limits"].paragraphs == ("Participation minimale : 50,00\u00a0€.",)
     grid = describe_component(_tariff(EXAMPLES["grid"]).components[0], "Go", 1)
@@ -118,3 +118,26 @@ def test_two_versions_side_by_side_mark_what_changed() -> None:
     assert not pairs["payer"].changed
     same = {pair.key: pair for pair in compare(v1, v1)}
     assert not any(pair.changed for pair in same.values())
+
+
+ONE = """service = "messagerie"
+year = 2026
+unit = "comptes"
+
+[[components]]
+type = "tiers"
+mode = "graduated"
+bands = [{ from = 1, price = 3 }, { from = 2, price = 2 }]
+"""
+
+
+def test_counts_under_two_are_singular() -> None:
+    frm = describe_tariff(parse_tariff(ONE, "v1.toml"))
+    bands = next(s for s in frm.sections if s.key == "components[1]")
+    assert bands.table is not None
+    assert [row[0] for row in bands.table.rows] == ["à partir de 1 compte", "à partir de 2 comptes"]
+    from mutualis.engine.describe import _counted
+
+    assert _counted(1, 1, "établissements") == "1 établissement"
+    assert _counted(0, 1, "postes de travail") == "0 poste de travail"
+    assert _counted(3, 1, "accès") == "3 accès" and _counted(1, 1, "accès") == "1 accès"
