@@ -371,7 +371,7 @@ def comparisons(member: Member, year: int, paid_total: int) -> tuple[str, list[C
     paid_group = arithmetic.quartiles(totals.values())
     result.append(
         Comparison(
-            _("Total payé dans l'année"),
+            _("Titres émis dans l'année (total)"),
             Decimal(paid_total),
             paid_group,
             arithmetic.position(paid_total, paid_group) if paid_group else "",
