@@ -3,7 +3,6 @@ issued), what it used (readings), what it saved against going alone, its technic
 its sensors, and where it stands among members of similar size (anonymously)."""
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.billing.models import Invoice, InvoiceLine
 from mutualis.billing.money import format_euros
+from mutualis.billing.prices import EXEMPTION
 from mutualis.catalog.models import ReferencePrice, Service
 from mutualis.core.text import normalize_name
 from mutualis.insights import arithmetic
@@ -56,10 +56,6 @@ def paid_by_service(member: Member, year: int) -> dict[int | None, int]:
         .annotate(total=Sum("amount_cents"))
     )
     return {row["service_id"]: row["total"] or 0 for row in rows}
-
-
-EXEMPTION = re.compile(r"exonération (.+?) : oui")
-"""How the engine's explanation of a charge line says the member was exempted."""
 
 
 def exemptions(member: Member, year: int) -> dict[int, str]:
