@@ -19,6 +19,7 @@ subscription anywhere computes again. A change that bypasses ``save()`` (a query
 
 import datetime as dt
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -41,6 +42,8 @@ from mutualis.members.models import Member
 from mutualis.metering.models import PERIOD_MONTHS, UsageRecord
 
 MAX_TARIFF_YEAR_AHEAD = 1
+EXEMPTION = re.compile(r"exonération (.+?) : oui")
+"""How the engine's explanation of a charge line says the member was exempted."""
 
 
 def adopted_tariffs(services: Sequence[Service], today: dt.date) -> dict[int, Tariff]:
@@ -291,4 +294,17 @@ class EnginePrices:
             name = row["service__name"] or _("Corrections sans service")
             index = 0 if row["invoice__year"] == year else 1
             totals[name][index] = (totals[name][index] or 0) + (row["total"] or 0)
-        return [Paid(name, now, before) for name, (now, before) in sorted(totals.items())]
+        exempted: dict[str, str] = {}
+        own = InvoiceLine.objects.filter(
+            invoice__member=member,
+            invoice__year=year,
+            member=member,
+            explanation__contains="exonération ",
+        )
+        for name, text in own.values_list("service__name", "explanation"):
+            if name and (match := EXEMPTION.search(text)):
+                exempted.setdefault(name, match.group(1))
+        return [
+            Paid(name, now, before, exempted.get(name, "") if now == 0 else "")
+            for name, (now, before) in sorted(totals.items())
+        ]

@@ -37,6 +37,8 @@ class Paid:
     this_year_cents: int | None
     last_year_cents: int | None
     """None: no titre issued for that service in that year (not the same as 0,00 €)."""
+    exemption: str = ""
+    """The tariff's exemption that made this year's amount 0 (« exonéré (motif) »)."""
 
 
 class PriceProvider(Protocol):

@@ -5,6 +5,8 @@ the titres issued."""
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from mutualis.billing.models import ChargeLine
 from mutualis.billing.prices import EnginePrices
 from mutualis.billing.tests.conftest import computed_run
@@ -164,3 +166,16 @@ def test_estimates_are_kept_until_the_data_they_read_changes(world, monkeypatch)
     assert again[world["certificats"].pk].cents > first[world["certificats"].pk].cents
     other = EnginePrices().estimates(bourg, services, {world["ent"].pk: Decimal("10")}, today=TODAY)
     assert len(calls) == 3 and other != again  # an entered quantity is its own estimate
+
+
+def test_my_space_says_exempted_rather_than_zero(issued_titres, world, client):
+    small = world["communes"][0]  # exempted from certificats
+    rows = {row.service: row for row in pricing.paid(small, 2026)}
+    assert rows[world["certificats"].name].exemption == "commune < 500 hab."
+    assert rows[world["ent"].name].exemption == ""
+    agent = UserFactory()
+    AgentAccessFactory(user=agent, member=small)
+    client.force_login(agent)
+    if timezone.localdate().year == 2026:  # the page shows this year's titres
+        space = client.get(f"/mon-espace/{small.pk}/").content.decode()
+        assert "exonéré (commune &lt; 500 hab.)" in space
