@@ -108,7 +108,9 @@ class DeliberationForm(forms.Form):
     )
     date = DateField(label=_("Date"))
     subject = forms.CharField(label=_("Objet"), max_length=300)
-    matiere = forms.ChoiceField(label=_("Matière (nomenclature ACTES)"), choices=MATIERE_CHOICES)
+    matiere = forms.ChoiceField(
+        label=_("Matière (nomenclature ACTES)"), choices=[("", "—"), *MATIERE_CHOICES]
+    )
     effectif = IntegerField(label=_("Membres en exercice"), **COUNT)
     present = IntegerField(label=_("Présents"), **COUNT)
     proxies = IntegerField(label=_("Représentés (pouvoirs)"), **COUNT)

@@ -133,12 +133,24 @@ def meeting_document_add(*, meeting: Meeting, title: str, document) -> MeetingDo
 
 
 @transaction.atomic
-def convocation_send(*, meeting: Meeting, user, today: dt.date | None = None) -> Convocation:
+def convocation_send(
+    *, meeting: Meeting, user, today: dt.date | None = None, accept_late: bool = False
+) -> Convocation:
     """Records the convocation of a meeting (to every seat in office with an address) and
-    queues its e-mails with the meeting's documents. Sent too late is recorded and said."""
+    queues its e-mails with the meeting's documents. Past the legal notice it is refused
+    unless the sender accepts it knowingly (`accept_late`); it is then recorded as late."""
     today = today or timezone.localdate()
     if meeting.date <= today:
         raise ValidationError(_("La séance est passée : on ne la convoque plus."))
+    days = clear_days(today, meeting.date)
+    if days < meeting.body.notice_days and not accept_late:
+        raise ValidationError(
+            _(
+                "Hors délai : %(days)s jours francs avant la séance, %(needed)s requis. "
+                "Reportez la séance, ou confirmez l'envoi hors délai."
+            )
+            % {"days": days, "needed": meeting.body.notice_days}
+        )
     seats = meeting.body.seats.in_office_on(meeting.date).exclude(email="").order_by("name")
     if not seats.exists():
         raise ValidationError(_("Aucun membre de l'instance n'a d'adresse électronique."))

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -127,6 +128,7 @@ def meeting_detail(request, pk):
             "attendances": attendances,
             "convocations": meeting.convocations.all(),
             "latest_sending_day": latest_sending_day(meeting.date, meeting.body.notice_days),
+            "today": timezone.localdate(),
             "deliberations": meeting.deliberations.select_related("decision"),
             "document_form": MeetingDocumentForm(),
             "can_manage": _can_manage(request),
@@ -156,7 +158,9 @@ def meeting_document_add(request, pk):
 def meeting_convene(request, pk):
     meeting = _meeting(pk)
     try:
-        convocation = services.convocation_send(meeting=meeting, user=request.user)
+        convocation = services.convocation_send(
+            meeting=meeting, user=request.user, accept_late=request.POST.get("accept_late") == "on"
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -52,10 +52,14 @@ def test_the_convocation_is_mailed_with_its_documents_and_recorded_in_time(
     assert message.attachments[0][0] == "Note de synthèse.pdf"
 
 
-def test_a_late_convocation_is_recorded_as_late():
+def test_a_late_convocation_is_refused_unless_accepted_then_recorded_as_late():
     body, _ = _committee()
+    meeting = _meeting(body)
+    with pytest.raises(ValidationError, match="Hors délai : 3 jours francs"):
+        services.convocation_send(meeting=meeting, user=None, today=dt.date(2026, 12, 6))
+    assert not Convocation.objects.exists()
     convocation = services.convocation_send(
-        meeting=_meeting(body), user=None, today=dt.date(2026, 12, 6)
+        meeting=meeting, user=None, today=dt.date(2026, 12, 6), accept_late=True
     )
     assert convocation.clear_days == 3 and not convocation.in_time
     assert Convocation.objects.get().in_time is False

@@ -168,7 +168,7 @@ def test_the_tariff_page_shows_the_meeting_and_the_deliberation_that_adopted_it(
     page = client.get(f"/operateur/facturation/tarifs/{tariff.pk}/").content.decode()
     assert f'href="/operateur/instances/registre/{entry.pk}/"' in page
     assert f'href="/operateur/instances/seances/{meeting.pk}/"' in page
-    assert "quorum atteint" in page and "7 pour, 0 contre, 1 abstentions" in page
+    assert "quorum atteint" in page and "7 pour, 0 contre, 1 abstention" in page
     register = client.get(f"/operateur/instances/registre/{entry.pk}/").content.decode()
     assert f'href="/operateur/facturation/tarifs/{tariff.pk}/"' in register
 
