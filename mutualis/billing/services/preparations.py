@@ -21,7 +21,14 @@ from mutualis.billing.models import (
 from mutualis.billing.services import transmissions
 from mutualis.billing.services.identity import operator_identity
 from mutualis.billing.services.pes.common import PesError, check_identity
-from mutualis.core.jobs import JobFailure, JobStatus, Progress, job_enqueue, job_run
+from mutualis.core.jobs import (
+    JobFailure,
+    JobStatus,
+    Progress,
+    fail_abandoned,
+    job_enqueue,
+    job_run,
+)
 
 RUN_STATUSES_WITH_TITRES = (RunStatus.VALIDATED, RunStatus.SUPERSEDED)
 
@@ -54,6 +61,7 @@ def preparation_request(
     if run is not None and run.status not in RUN_STATUSES_WITH_TITRES:
         raise PesError(_("Seuls les titres d'un calcul validé vont dans un fichier PES."))
     check_identity(operator_identity())
+    fail_abandoned(PesPreparation)  # a preparation its worker left does not block the next
     current = unfinished()
     if current is not None:
         return current, False

@@ -1,6 +1,7 @@
 """Preparing a PES file is a background job: the request only queues it, the page shows its
 progress then the file; a failed preparation records nothing and takes no rôle number."""
 
+import datetime as dt
 import hashlib
 
 import pytest
@@ -154,3 +155,14 @@ def test_the_accountant_marks_a_file_as_deposited_on_helios(
     transmission.refresh_from_db()
     assert transmission.deposited_on == today and transmission.deposited_by == accountant
     assert today.strftime("%d/%m/%Y") in done and "Marquer comme déposé" not in done
+
+
+def test_a_preparation_left_by_its_worker_does_not_block_the_next(identity, issued_titres):
+    left = PesPreparation.objects.create(run=issued_titres)  # never made it to the queue
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    PesPreparation.objects.filter(pk=left.pk).update(created_at=long_ago)
+    with TestCase.captureOnCommitCallbacks():
+        preparation, created = preparations.preparation_request(run=issued_titres)
+    left.refresh_from_db()
+    assert created and preparation.pk != left.pk
+    assert left.status == JobStatus.FAILED and "Relancez-le" in left.error
