@@ -16,15 +16,17 @@ PACKAGE = Path(mutualis.__file__).parent
 
 def _project_serializers() -> list[type[serializers.BaseSerializer]]:
     for module in pkgutil.walk_packages([str(PACKAGE)], prefix="mutualis."):
-        if module.name.rsplit(".", 1)[-1] == "api" or ".api." in module.name:
+        if module.name.rsplit(".", 1)[-1].startswith("api") or ".api." in module.name:
             importlib.import_module(module.name)
     found, pending = [], [serializers.Serializer]
     while pending:
         cls = pending.pop()
         for sub in cls.__subclasses__():
             pending.append(sub)
+            abstract = issubclass(sub, serializers.ModelSerializer) and not hasattr(sub, "Meta")
             if sub.__module__.startswith("mutualis.") and ".tests." not in sub.__module__:
-                found.append(sub)
+                if not abstract:  # a base of model serializers, without a model of its own
+                    found.append(sub)
     return found
 
 
