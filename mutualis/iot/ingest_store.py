@@ -1,8 +1,9 @@
 """The set-based writes of an ingestion batch: one statement per table.
 
-PostgreSQL: arrays unnested into `INSERT … ON CONFLICT DO NOTHING` and `UPDATE … FROM
-unnest(…)`; SQLite: `executemany`. Rows of the sensors and gateways are updated in the order of
-their keys, so that several workers never wait on each other in a cycle.
+PostgreSQL: arrays unnested into `INSERT … ON CONFLICT DO NOTHING RETURNING` (the rows really
+inserted, for the rollups) and `UPDATE … FROM unnest(…)`; SQLite: `executemany`. Readings are
+inserted, and rows of the sensors and gateways updated, in the order of their keys, so that
+several workers never wait on each other in a cycle.
 """
 
 import datetime as dt
@@ -14,7 +15,10 @@ from mutualis.iot.models import Gateway, Reading, Sensor
 _PG_READINGS = """
 INSERT INTO {table} ({sensor}, {measure}, {time}, {value})
 SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::double precision[])
+  AS r(s, m, t, v)
+ORDER BY s, m, t
 ON CONFLICT DO NOTHING
+RETURNING {sensor}, {measure}, {time}, {value}
 """
 _PG_SENSORS = """
 UPDATE {table} AS s SET {seen} = v.t
@@ -68,16 +72,22 @@ def _moment(value: dt.datetime) -> str:
     return str(value.astimezone(dt.UTC).replace(tzinfo=None))
 
 
+Row = tuple[int, int, dt.datetime, float]  # sensor_id, measure_id, time, value
+
+
 def readings_insert(
     sensor_ids: list[int], measure_ids: list[int], times: list[dt.datetime], values: list[float]
-) -> None:
-    """Inserts the readings, a (sensor, measure, time) already there left as it is."""
+) -> list[Row] | None:
+    """Inserts the readings, a (sensor, measure, time) already there left as it is. Returns,
+    on PostgreSQL, the rows really inserted (a redelivered value is not among them); None on
+    SQLite, where they are not told apart."""
     if not values:
-        return
+        return []
     names = _columns(Reading, "sensor", "measure", "time", "value")
     with connection.cursor() as cursor:
         if _postgres():
             cursor.execute(_PG_READINGS.format(**names), [sensor_ids, measure_ids, times, values])
+            return cursor.fetchall()
         else:
             text: dict[dt.datetime, str] = {}  # a batch's times repeat: each converted once
             for moment in times:
@@ -90,6 +100,7 @@ def readings_insert(
                     for s, m, t, v in zip(sensor_ids, measure_ids, times, values, strict=True)
                 ],
             )
+            return None
 
 
 def sensors_seen(seen: dict[int, dt.datetime]) -> None:

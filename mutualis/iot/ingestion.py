@@ -5,9 +5,13 @@ so an uplink delivered twice (an MQTT redelivery, a webhook retried) is stored o
 not matter: a late uplink lands at its own time. Anything that cannot be stored goes to the
 quarantine table with its reason; nothing here raises on a bad message.
 
-The writes are set-based (`ingest_store`): one statement per table and batch. A long-running
-worker resolves DevEUIs through a :class:`DeviceDirectory` (an in-process cache, refreshed
-after `ttl` seconds); the webhook reads the referential afresh at each request.
+The writes are set-based (`ingest_store`): one statement per table and batch. On PostgreSQL
+the values the insert really wrote are folded into the rollups in the same transaction
+(`rollups.rollups_add`); on SQLite the touched hours and days are recomputed afterwards.
+
+A long-running worker resolves DevEUIs through a :class:`DeviceDirectory` (an in-process
+cache, refreshed after `ttl` seconds); the webhook reads the referential afresh at each
+request.
 """
 
 import datetime as dt
@@ -35,7 +39,7 @@ from mutualis.iot.models import (
     QuarantinedMessage,
     QuarantineReason,
 )
-from mutualis.iot.rollups import rollups_refresh
+from mutualis.iot.rollups import rollups_add, rollups_refresh
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 4000  # characters of a quarantined message kept
@@ -260,15 +264,19 @@ def _ingest(messages: list[Message], directory: DeviceDirectory | None) -> Inges
         batch.add(uplink, target, values)
     batch.result.readings = len(batch.values)
     with transaction.atomic():
-        ingest_store.readings_insert(batch.sensor_ids, batch.measure_ids, batch.times, batch.values)
+        inserted = ingest_store.readings_insert(
+            batch.sensor_ids, batch.measure_ids, batch.times, batch.values
+        )
+        if inserted is not None:  # PostgreSQL: the values really inserted, folded in at once
+            rollups_add(inserted)
         if batch.quarantine:
             QuarantinedMessage.objects.bulk_create(
                 batch.quarantine, batch_size=500, ignore_conflicts=True
             )
         ingest_store.sensors_seen(batch.sensors_seen)
         ingest_store.gateways_seen(batch.gateways_seen)
-    # Once the readings are committed: their hours' and days' rollups (rollups.py).
-    rollups_refresh(zip(batch.sensor_ids, batch.measure_ids, batch.times, strict=True))
+    if inserted is None:  # SQLite: once committed, the touched hours and days recomputed
+        rollups_refresh(zip(batch.sensor_ids, batch.measure_ids, batch.times, strict=True))
     return batch.result
 
 

@@ -13,6 +13,17 @@ twice and a late one in its place. On PostgreSQL, concurrent workers refreshing 
 or day take turns (transaction-scoped advisory locks, always taken in the same order), so the
 last write of a bucket is always computed from all the values committed before it.
 
+On PostgreSQL the ingestion does not recompute: in the transaction that inserts the readings,
+
+    rollups_add(inserted)      # inserted: the rows (sensor_id, measure_id, time, value)
+                               # the insert really wrote (RETURNING), redelivered ones left out
+
+folds those values into their hourly and daily rollups with one upsert each (counts and sums
+added, min/max widened, the last value taken when later). Each upsert is atomic per row and
+writes its rows in the order of their keys, so that concurrent workers neither lose a count
+nor deadlock; it takes the advisory locks of `rollups_refresh` shared, so that a refresh
+(exclusive) never reads the readings of a batch whose rollups are half folded.
+
 `rollups_rebuild()` (command `mutualis iot rollups`) recomputes every bucket of a period from
 the readings still kept.
 """
@@ -32,6 +43,8 @@ from mutualis.iot.storage import retention_cutoff
 HOUR = dt.timedelta(hours=1)
 ROLLUP_FIELDS = ["count", "min", "max", "sum", "last", "last_time"]
 _HOUR_LOCK, _DAY_LOCK = 7101, 7102  # advisory lock classes
+_LOCKS = "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::integer[]) AS k"
+_SHARED_LOCKS = "SELECT pg_advisory_xact_lock_shared(%s, k) FROM unnest(%s::integer[]) AS k"
 
 
 def hour_of(moment: dt.datetime) -> dt.datetime:
@@ -84,12 +97,86 @@ def rollups_refresh(touched: Iterable[tuple[int, int, dt.datetime]]) -> int:
     return written
 
 
-def _lock(kind: int, keys: Iterable[int]) -> None:
+def _lock(kind: int, keys: Iterable[int], *, shared: bool = False) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite: one writer at a time anyway
+    sql = _SHARED_LOCKS if shared else _LOCKS  # taken in the (sorted) array's order
     with connection.cursor() as cursor:
-        for key in sorted(set(keys)):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [kind, key])
+        cursor.execute(sql, [kind, sorted(set(keys))])
+
+
+_FOLD = """
+INSERT INTO {table} ({sensor}, {measure}, {bucket}, {count}, {min}, {max}, {sum}, {last},
+  {last_time})
+SELECT s, m, b, count(*), min(v), max(v), sum(v), (array_agg(v ORDER BY t DESC))[1], max(t)
+FROM unnest(%s::bigint[], %s::bigint[], %s::{kind}[], %s::timestamptz[],
+  %s::double precision[]) AS r(s, m, b, t, v)
+GROUP BY s, m, b
+ORDER BY s, m, b
+ON CONFLICT ({sensor}, {measure}, {bucket}) DO UPDATE SET
+  {count} = {table}.{count} + EXCLUDED.{count},
+  {sum} = {table}.{sum} + EXCLUDED.{sum},
+  {min} = LEAST({table}.{min}, EXCLUDED.{min}),
+  {max} = GREATEST({table}.{max}, EXCLUDED.{max}),
+  {last} = CASE WHEN EXCLUDED.{last_time} > {table}.{last_time}
+    THEN EXCLUDED.{last} ELSE {table}.{last} END,
+  {last_time} = GREATEST({table}.{last_time}, EXCLUDED.{last_time})
+"""
+
+
+def _fold(model, bucket: str, kind: str, columns: list[list]) -> None:
+    """One upsert of the values (columns: sensors, measures, buckets, times, values) into
+    their buckets of the rollup model, rows written in the order of their keys."""
+    quote = connection.ops.quote_name
+    names = {
+        name: quote(model._meta.get_field(name).column)
+        for name in ["sensor", "measure", bucket, *ROLLUP_FIELDS]
+    }
+    names["bucket"] = names.pop(bucket)
+    sql = _FOLD.format(table=quote(model._meta.db_table), kind=kind, **names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
+
+
+def rollups_add(inserted: Iterable[tuple[int, int, dt.datetime, float]]) -> int:
+    """PostgreSQL: folds readings just inserted (each exactly once: the rows the insert
+    returned) into their hourly and daily rollups and moves the measures' latest values
+    forward, in the caller's transaction. Values before the raw retention are skipped, as
+    `rollups_refresh` does. Returns the number of values folded."""
+    cutoff = retention_cutoff(settings.IOT_RAW_RETENTION_DAYS)
+    sensors: list[int] = []
+    measures: list[int] = []
+    hours: list[dt.datetime] = []
+    days: list[dt.date] = []
+    times: list[dt.datetime] = []
+    values: list[float] = []
+    day_by_hour: dict[dt.datetime, dt.date] = {}
+    latest: dict[int, tuple[dt.datetime, float]] = {}
+    for sensor_id, measure_id, moment, value in inserted:
+        if cutoff is not None and moment < cutoff:
+            continue
+        hour = hour_of(moment)
+        day = day_by_hour.get(hour)
+        if day is None:
+            day = day_by_hour[hour] = day_of(hour)
+        sensors.append(sensor_id)
+        measures.append(measure_id)
+        hours.append(hour)
+        days.append(day)
+        times.append(moment)
+        values.append(value)
+        known = latest.get(measure_id)
+        if known is None or moment > known[0]:
+            latest[measure_id] = (moment, value)
+    if not values:
+        return 0
+    with transaction.atomic():
+        _lock(_HOUR_LOCK, [int(hour.timestamp()) // 3600 for hour in day_by_hour], shared=True)
+        _lock(_DAY_LOCK, [day.toordinal() for day in day_by_hour.values()], shared=True)
+        _fold(HourlyRollup, "hour", "timestamptz", [sensors, measures, hours, times, values])
+        _fold(DailyRollup, "day", "date", [sensors, measures, days, times, values])
+        _move_latest(latest)
+    return len(values)
 
 
 def _scope(queryset, pairs: Pairs | None, sensor_ids: Iterable[int] | None = None):
@@ -246,6 +333,9 @@ def rollups_rebuild(
     while day <= end:
         with transaction.atomic():
             low, high = day_bounds(day)
+            # As rollups_refresh: no batch folds values into the day while it is recomputed.
+            _lock(_HOUR_LOCK, range(int(low.timestamp()) // 3600, int(high.timestamp()) // 3600))
+            _lock(_DAY_LOCK, [day.toordinal()])
             hourly = HourlyRollup.objects.filter(hour__gte=low, hour__lt=high)
             _scope(hourly, None, sensor_ids).delete()
             _scope(DailyRollup.objects.filter(day=day), None, sensor_ids).delete()
