@@ -23,10 +23,11 @@ def _project_serializers() -> list[type[serializers.BaseSerializer]]:
         cls = pending.pop()
         for sub in cls.__subclasses__():
             pending.append(sub)
+            # A base of model serializers, without a model of its own, is not walked.
             abstract = issubclass(sub, serializers.ModelSerializer) and not hasattr(sub, "Meta")
-            if sub.__module__.startswith("mutualis.") and ".tests." not in sub.__module__:
-                if not abstract:  # a base of model serializers, without a model of its own
-                    found.append(sub)
+            ours = sub.__module__.startswith("mutualis.") and ".tests." not in sub.__module__
+            if ours and not abstract:
+                found.append(sub)
     return found
 
 
