@@ -11,6 +11,7 @@ from mutualis.billing.models import (
     Tariff,
 )
 from mutualis.billing.services import identity
+from mutualis.billing.services.identity import SNAPSHOT_FIELDS
 from mutualis.billing.services.invoices import future_date_message
 from mutualis.catalog.models import Service
 from mutualis.core.forms import DateField, DecimalField, IntegerField
@@ -190,27 +191,8 @@ class InvoiceFilterForm(forms.Form):
     year = _year_field(required=False)
 
 
-IDENTITY_FIELDS = [
-    "name",
-    "address",
-    "siret",
-    "ordonnateur_name",
-    "ordonnateur_title",
-    "accountant_name",
-    "accountant_address",
-    "iban",
-    "bic",
-    "poste_code",
-    "poste_label",
-    "collectivity_code",
-    "budget_code",
-    "budget_label",
-    "nature",
-    "chapter",
-    "function",
-    "product_code",
-    "pes_mode",
-]
+# What the page edits: what a titre keeps of the identity, and the PES mode.
+IDENTITY_FIELDS = [*SNAPSHOT_FIELDS, "pes_mode"]
 
 
 class OperatorIdentityForm(forms.ModelForm):
