@@ -35,6 +35,7 @@ demo: install ## Install, load the demo operator (Gironde) and serve it (DEBUG o
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/mutualis demo load --address http://$(HOST):$(PORT)
 	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & pids=$$!; \
+	  $(BIN)/mutualis schedule run --loop & pids="$$pids $$!"; \
 	  if $(BIN)/python -c "$$BROKER_REACHABLE" 2>/dev/null; then \
 	    echo "Broker MQTT joignable : travailleur d'ingestion et simulateur des capteurs lancés."; \
 	    $(BIN)/mutualis iot ingest --client-id mutualis-demo-ingest & pids="$$pids $$!"; \

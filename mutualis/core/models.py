@@ -34,3 +34,20 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ScheduledRun(models.Model):
+    """The last run of one recurring task."""
+
+    name = models.CharField(_("tâche"), max_length=60, unique=True)
+    started_at = models.DateTimeField(_("dernier lancement"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("dernière fin"), null=True, blank=True)
+    ok = models.BooleanField(_("réussie"), null=True)
+    message = models.TextField(_("compte rendu"), blank=True)
+
+    class Meta:
+        verbose_name = _("tâche périodique")
+        verbose_name_plural = _("tâches périodiques")
+
+    def __str__(self) -> str:
+        return self.name
