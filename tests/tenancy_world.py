@@ -19,7 +19,8 @@ from mutualis.core.tests.tenancy import object_builders
 from mutualis.members.models import Member
 from mutualis.members.tests.factories import AgentAccessFactory, MemberFactory, MembershipFactory
 
-AGENTS = ("agent_a", "agent_b")
+# elu_a: an elected official of member A (reads its data, makes none of its agents' writes).
+AGENTS = ("agent_a", "agent_b", "elu_a")
 ROLES = tuple(role.value for role in OperatorRole)
 # anonymous: no login; stranger: an account that sees no member.
 VISITORS = ("anonymous", "stranger", *AGENTS, *ROLES)
@@ -60,6 +61,7 @@ def build_world() -> World:
         "stranger": UserFactory(),
         "agent_a": AgentAccessFactory(member=member_a).user,
         "agent_b": AgentAccessFactory(member=member_b).user,
+        "elu_a": AgentAccessFactory(member=member_a, is_elected=True).user,
         **{role: UserFactory(operator_role=role) for role in ROLES},
     }
     world = World(

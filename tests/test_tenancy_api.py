@@ -188,7 +188,7 @@ def _check_read(world, client, path, url, visitor, what):
     obj = object_for(world, path)
     if visitor in ("agent_b", "stranger") and owned_by_a(world, obj):
         assert response.status_code == 404, f"{what}: {response.status_code}"
-    elif visitor in ("agent_a", *ROLES):
+    elif visitor in ("agent_a", "elu_a", *ROLES):
         assert response.status_code == 200, f"{what}: {response.status_code}"
 
 

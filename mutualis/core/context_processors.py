@@ -23,6 +23,33 @@ def _operator_sections() -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
+def _operator_groups() -> list[tuple[str, tuple[str, ...]]]:
+    """The menu's groups, each naming its sections (by their URL), in the menu's order: the
+    header shows the groups, the current group's sections show beneath it."""
+    return [
+        (_("Tableau de bord"), (reverse("members:dashboard"),)),
+        (
+            _("Membres et offre"),
+            (
+                reverse("members:member_list"),
+                reverse("catalog:service_list"),
+                reverse("catalog:request_inbox"),
+            ),
+        ),
+        (_("Facturation"), (reverse("billing:index"),)),
+        (
+            _("Services partagés"),
+            (reverse("purchasing:index"), reverse("staffing:index")),
+        ),
+        (_("Capteurs"), (reverse("iot:sensor_list"),)),
+        (
+            _("Élus et instances"),
+            (reverse("insights:home"), reverse("governance:index"), reverse("audit:search")),
+        ),
+        (_("Imports et exports"), (reverse("imports:job_list"),)),
+    ]
+
+
 def _with_open_contests(sections):
     """The shared-staff section says how many contested days wait for a decision."""
     from mutualis.staffing.selectors import open_contest_count
@@ -63,6 +90,33 @@ def _awaiting_second_factor(user) -> bool:
     return not is_verified(user) and needs_second_factor(user)
 
 
+def _grouped(sections, current: str | None) -> list[dict]:
+    """The groups that hold at least one of `sections` (a section in no group is a group of
+    its own): label, URL of its first section, current, and its sections. A group's label
+    carries the counts its sections announce (« 2 en attente »)."""
+    by_url = {url: label for label, url, _others in sections}
+    groups, placed = [], set()
+    for label, urls in [*_operator_groups(), *((by_url[u], (u,)) for u in by_url)]:
+        children = [
+            {"label": by_url[u], "url": u, "current": u == current}
+            for u in urls
+            if u in by_url and u not in placed
+        ]
+        if not children:
+            continue
+        placed.update(c["url"] for c in children)
+        counts = [c["label"][c["label"].index(" (") :] for c in children if " (" in c["label"]]
+        groups.append(
+            {
+                "label": label + "".join(counts) if len(children) > 1 else children[0]["label"],
+                "url": children[0]["url"],
+                "current": any(c["current"] for c in children),
+                "children": children if len(children) > 1 else [],
+            }
+        )
+    return groups
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     items: list[dict] = []
@@ -82,8 +136,5 @@ def navigation(request):
             if request.path.startswith(prefix)
         ]
         current = max(matches)[1] if matches else None
-        items = [
-            {"label": label, "url": url, "current": url == current}
-            for label, url, _others in sections
-        ]
+        items = _grouped(sections, current)
     return {"operator_name": settings.OPERATOR_NAME, "nav_items": items}

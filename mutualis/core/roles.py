@@ -84,7 +84,17 @@ class WriteRule:
             return False
         if is_operator_staff(user):
             return self.capability is not None and has_capability(user, self.capability)
-        return self.agents
+        return self.agents and acts_for_a_member(user)
+
+
+def acts_for_a_member(user) -> bool:
+    """An agent who works for a member, not only one of its élus: a member's élus read what
+    pooling brings it (the élus' pages, « Mon espace ») but make none of its agents' writes."""
+    cached = getattr(user, "_acts_for_a_member", None)
+    if cached is None:
+        cached = user.agent_accesses.filter(is_elected=False).exists()
+        user._acts_for_a_member = cached
+    return cached
 
 
 def operators_with(capability: Capability) -> WriteRule:

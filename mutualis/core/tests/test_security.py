@@ -114,3 +114,22 @@ def test_the_navigation_marks_the_current_section(client, path, section):
     client.force_login(UserFactory(administrator=True))
     items = client.get(path).context["nav_items"]
     assert [item["label"] for item in items if item["current"]] == [section]
+
+
+def test_the_menu_groups_sections_and_shows_the_current_groups_beneath(client):
+    """Seven groups in the header instead of twelve sections; the current group's sections
+    in a second menu, the current one marked; a group says the counts of its sections."""
+    from mutualis.catalog.tests.factories import ServiceRequestFactory
+
+    ServiceRequestFactory()
+    client.force_login(UserFactory(administrator=True))
+    response = client.get("/operateur/membres/")
+    items = response.context["nav_items"]
+    assert len(items) <= 7
+    (group,) = [item for item in items if item["current"]]
+    assert group["label"] == "Membres et offre (1 en attente)"
+    assert [c["label"] for c in group["children"] if c["current"]] == ["Membres"]
+    assert "Demandes (1 en attente)" in [c["label"] for c in group["children"]]
+    page = response.content.decode()
+    assert 'aria-label="Rubriques : Membres et offre (1 en attente)"' in page
+    assert page.count('aria-current="page"') == 1
