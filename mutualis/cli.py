@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualis.config.settings.dev")
     from django.core.management import execute_from_command_line
 
-    if len(args) >= 2 and args[0] in {"territory", "demo", "iot"}:
+    if len(args) >= 2 and args[0] in {"territory", "demo", "iot", "support"}:
         # `mutualis territory load` → management command `territory_load`.
         args = [f"{args[0]}_{args[1]}", *args[2:]]
     execute_from_command_line(["mutualis", *args])
