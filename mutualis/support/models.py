@@ -162,8 +162,9 @@ class GlpiConnection(models.Model):
 
 
 def glpi_connection() -> GlpiConnection:
-    connection, _created = GlpiConnection.objects.get_or_create(pk=GlpiConnection.SINGLETON_PK)
-    return connection
+    """The connection (read only: an unsaved one until the operator sets it)."""
+    stored = GlpiConnection.objects.filter(pk=GlpiConnection.SINGLETON_PK).first()
+    return stored or GlpiConnection(pk=GlpiConnection.SINGLETON_PK)
 
 
 class SyncTrigger(models.TextChoices):

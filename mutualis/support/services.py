@@ -184,7 +184,7 @@ def sync_request(*, user=None, trigger: str = SyncTrigger.MANUAL) -> SupportSync
         )
     fail_abandoned(SupportSync)
     with transaction.atomic():
-        GlpiConnection.objects.select_for_update().get(pk=GlpiConnection.SINGLETON_PK)
+        GlpiConnection.objects.select_for_update().get_or_create(pk=GlpiConnection.SINGLETON_PK)
         busy = SupportSync.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
         if busy.exists():
             raise ValidationError(_("Une synchronisation est déjà en cours."))

@@ -154,7 +154,9 @@ def run(job: SupportSync, progress) -> dict:
         raise JobFailure(error.message) from error
     finally:
         client.kill_session()
-    GlpiConnection.objects.filter(pk=connection.pk).update(synced_until=latest)
+    GlpiConnection.objects.update_or_create(
+        pk=GlpiConnection.SINGLETON_PK, defaults={"synced_until": latest}
+    )
     unmapped = list(
         SupportEntity.objects.filter(member__isnull=True).values_list("name", flat=True)
     )
