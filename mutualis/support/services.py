@@ -173,8 +173,9 @@ def connection_update(
     return connection
 
 
-def sync_request(*, user=None, trigger: str = SyncTrigger.MANUAL) -> SupportSync:
-    """A queued synchronisation; refused while another one is waiting or running."""
+def sync_prepare(*, user=None, trigger: str = SyncTrigger.MANUAL) -> SupportSync:
+    """A new synchronisation, not queued yet; refused while another one is waiting or
+    running, or before GLPI's address and token are set. Call it in a transaction."""
     from mutualis.core.jobs import JobStatus, fail_abandoned
     from mutualis.support.models import glpi_connection
 
@@ -183,11 +184,16 @@ def sync_request(*, user=None, trigger: str = SyncTrigger.MANUAL) -> SupportSync
             _("Renseignez d'abord l'adresse de GLPI et le jeton d'utilisateur (Connexion).")
         )
     fail_abandoned(SupportSync)
+    GlpiConnection.objects.select_for_update().get_or_create(pk=GlpiConnection.SINGLETON_PK)
+    busy = SupportSync.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+    if busy.exists():
+        raise ValidationError(_("Une synchronisation est déjà en cours."))
+    return SupportSync.objects.create(created_by=user, trigger=trigger)
+
+
+def sync_request(*, user=None, trigger: str = SyncTrigger.MANUAL) -> SupportSync:
+    """A synchronisation queued for the background worker."""
     with transaction.atomic():
-        GlpiConnection.objects.select_for_update().get_or_create(pk=GlpiConnection.SINGLETON_PK)
-        busy = SupportSync.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
-        if busy.exists():
-            raise ValidationError(_("Une synchronisation est déjà en cours."))
-        job = SupportSync.objects.create(created_by=user, trigger=trigger)
+        job = sync_prepare(user=user, trigger=trigger)
         job_enqueue(job)
     return job

@@ -5,7 +5,8 @@ from django.utils import timezone
 from mutualis.support.models import SupportEntity, Ticket, TicketSource, TicketStatus
 
 
-def make_entity(member, name="Syndicat > Commune-Alpha"):
+def make_entity(member, name=""):
+    name = name or f"Syndicat > {member.name if member else 'Entité inconnue'}"
     entity, _created = SupportEntity.objects.get_or_create(
         name=name, defaults={"member": member, "matched_automatically": True}
     )

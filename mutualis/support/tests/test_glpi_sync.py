@@ -172,3 +172,26 @@ def test_no_glpi_at_the_address_is_said(db):
     job = sync()
     assert job.status == JobStatus.FAILED
     assert "Impossible de joindre GLPI" in job.error
+
+
+def test_the_command_for_a_timer_syncs_and_says_what_it_did(glpi, capsys):
+    from django.core.management import call_command
+
+    MemberFactory(name="Bègles")
+    fill(glpi, 12, f"{ROOT} > Bègles")
+    call_command("support_sync")
+    assert "12 demandes ajoutées" in capsys.readouterr().out
+    assert SupportSync.objects.get().trigger == "schedule"
+    call_command("support_sync")
+    assert "0 demandes ajoutées, 0 mises à jour" in capsys.readouterr().out
+    assert Ticket.objects.count() == 12
+
+
+def test_the_command_fails_loudly_when_glpi_refuses(glpi):
+    from django.core.management import CommandError, call_command
+
+    connection = glpi_connection()
+    connection.user_token = "faux"
+    connection.save()
+    with pytest.raises(CommandError, match="jeton d'utilisateur"):
+        call_command("support_sync")
