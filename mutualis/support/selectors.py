@@ -116,6 +116,7 @@ def unmapped(year: int) -> dict:
         "entities": list(
             SupportEntity.objects.filter(member__isnull=True)
             .annotate(count=Count("tickets", filter=Q(tickets__in=tickets)))
+            .filter(count__gt=0)
             .order_by("name")
         ),
     }
