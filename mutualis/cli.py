@@ -9,6 +9,15 @@ import os
 import sys
 
 
+def _commands() -> set[str]:
+    """The project's management commands (`mutualis iot ingest` is `iot_ingest`)."""
+    import django
+    from django.core.management import get_commands
+
+    django.setup()
+    return set(get_commands())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "allocate":
@@ -18,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualis.config.settings.dev")
     from django.core.management import execute_from_command_line
 
-    if len(args) >= 2 and args[0] in {"territory", "demo", "iot", "schedule"}:
+    if len(args) >= 2 and f"{args[0]}_{args[1]}" in _commands():
         # `mutualis territory load` → management command `territory_load`.
         args = [f"{args[0]}_{args[1]}", *args[2:]]
     execute_from_command_line(["mutualis", *args])

@@ -106,6 +106,9 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/alertes/detection/": Expect(C.MANAGE_IOT),
     "operateur/alertes/<int:pk>/prise-en-compte/": Expect(C.MANAGE_IOT),
     "operateur/alertes/<int:pk>/resolution/": Expect(C.MANAGE_IOT),
+    "operateur/assistance/synchroniser/": Expect(C.MANAGE_SUPPORT),
+    "operateur/assistance/connexion/": Expect(C.MANAGE_SUPPORT),
+    "operateur/assistance/entites/<int:pk>/": Expect(C.MANAGE_SUPPORT),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -159,6 +162,11 @@ PAGE_BODIES = {
         "email": "lea.martin@mairie.example.fr",
     },
     "operateur/alertes/<int:pk>/resolution/": lambda w: {"note": "Joint de chasse changé."},
+    "operateur/assistance/connexion/": lambda w: {
+        "url": "https://assistance.example.fr/apirest.php",
+        "user_token": "jeton-de-test",
+    },
+    "operateur/assistance/entites/<int:pk>/": lambda w: {"member": ""},
     P + "alertes/<int:pk>/prise-en-compte/": lambda w: {"note": "Le plombier passe demain."},
     P + "consentements/": lambda w: {
         "sensor": w.objects[Alert].sensor_id,
@@ -207,6 +215,8 @@ WRITES_SOMETHING = {
     "operateur/alertes/detection/",
     "operateur/alertes/<int:pk>/prise-en-compte/",
     "operateur/alertes/<int:pk>/resolution/",
+    "operateur/assistance/connexion/",
+    "operateur/assistance/entites/<int:pk>/",
     P + "alertes/<int:pk>/prise-en-compte/",
     P + "consentements/",
     P + "consentements/<int:pk>/retrait/",

@@ -17,6 +17,7 @@ from mutualis.purchasing.api import (
     OrderViewSet,
 )
 from mutualis.staffing.api import PlannedDayViewSet, StaffingAgreementViewSet, WorkLogEntryViewSet
+from mutualis.support.api import MemberSupportViewSet, TicketViewSet
 
 router = DefaultRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -41,6 +42,8 @@ router.register("iot/sensors", SensorViewSet, basename="iot-sensor")
 router.register("iot/readings", ReadingViewSet, basename="iot-reading")
 router.register("iot/hourly", HourlyRollupViewSet, basename="iot-hourly")
 router.register("iot/daily", DailyRollupViewSet, basename="iot-daily")
+router.register("support/tickets", TicketViewSet, basename="support-ticket")
+router.register("support/figures", MemberSupportViewSet, basename="support-figures")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

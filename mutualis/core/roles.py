@@ -28,6 +28,7 @@ class Capability(StrEnum):
     MANAGE_IOT = "manage_iot"  # gateways, sensors, their maintenance and import
     MANAGE_GOVERNANCE = "manage_governance"  # bodies, meetings, convocations, délibérations
     VIEW_AUDIT = "view_audit"  # search the audit trail (the administrator)
+    MANAGE_SUPPORT = "manage_support"  # GLPI connection, entity mapping, synchronisation
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -44,6 +45,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.LOG_WORK,
             Capability.MANAGE_IOT,
             Capability.MANAGE_GOVERNANCE,
+            Capability.MANAGE_SUPPORT,
         }
     ),
     OperatorRole.ACCOUNTANT: frozenset(

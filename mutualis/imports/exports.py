@@ -151,6 +151,41 @@ def _sensors() -> list[list[Any]]:
     return rows
 
 
+def _moment(value) -> str:
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return local.strftime("%d/%m/%Y %H:%M:%S" if local.second else "%d/%m/%Y %H:%M")
+
+
+def _tickets() -> list[list[Any]]:
+    """The tickets imported from files (GLPI's come back from GLPI)."""
+    from mutualis.support.models import Ticket, TicketSource
+
+    tickets = (
+        Ticket.objects.filter(source=TicketSource.IMPORT, member__isnull=False)
+        .select_related("member")
+        .order_by("opened_at", "external_id")
+    )
+    return [
+        [
+            t.external_id,
+            member_code(t.member),
+            t.title,
+            t.category,
+            t.status,
+            t.priority,
+            _moment(t.opened_at),
+            _moment(t.first_response_at),
+            _moment(t.solved_at),
+            _moment(t.closed_at),
+            _moment(t.time_to_own),
+            _moment(t.time_to_resolve),
+        ]
+        for t in tickets.iterator(chunk_size=2000)
+    ]
+
+
 @dataclass(frozen=True)
 class Export:
     kind: str
@@ -178,5 +213,6 @@ EXPORTS: dict[str, Export] = {
         Export(ImportKind.SUBSCRIPTIONS, "souscriptions", _subscriptions),
         Export(ImportKind.USAGE, "consommations", _usage),
         Export(ImportKind.SENSORS, "capteurs", _sensors),
+        Export(ImportKind.TICKETS, "demandes-assistance", _tickets),
     )
 }

@@ -16,6 +16,7 @@ class ImportKind(models.TextChoices):
     USAGE = "usage", _("Consommations (relevés)")
     NEEDS = "needs", _("Besoins d'une campagne d'achats groupés")
     SENSORS = "sensors", _("Capteurs")
+    TICKETS = "tickets", _("Demandes d'assistance")
 
 
 class ImportJobQuerySet(models.QuerySet):

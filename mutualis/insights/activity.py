@@ -54,6 +54,20 @@ def _p(text: str, style) -> Paragraph:
     return Paragraph(escape(pdf_text(text)), style)
 
 
+def _support_block(year: int, styles) -> list:
+    """L'assistance : every ticket of the year (mutualis.support), when there is any."""
+    from mutualis.support.elus import method, operator_sentences
+
+    lines = operator_sentences(year)
+    if not lines:
+        return []
+    return [
+        _p(_("L'assistance aux membres"), styles["h"]),
+        _p(" ".join(lines), styles["body"]),
+        _p(method(), styles["small"]),
+    ]
+
+
 def activity_report_pdf(activity: Activity, operator_name: str) -> bytes:
     styles = _styles()
     story: list = [
@@ -108,14 +122,9 @@ def activity_report_pdf(activity: Activity, operator_name: str) -> bytes:
             % {"days": format_quantity(activity.technician_days), "n": activity.sensors},
             styles["body"],
         ),
+        *_support_block(activity.year, styles),
         Spacer(1, 3 * mm),
-        _p(
-            _(
-                "La qualité de l'assistance et la satisfaction des membres viendront avec le "
-                "suivi des demandes d'assistance et les enquêtes."
-            ),
-            styles["small"],
-        ),
+        _p(_("La satisfaction des membres viendra avec les enquêtes."), styles["small"]),
     ]
     buffer = io.BytesIO()
     SimpleDocTemplate(

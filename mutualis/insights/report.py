@@ -155,6 +155,7 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
                 styles["body"],
             )
         )
+    story += _support_block(page, styles)
     story.append(Spacer(1, 3 * mm))
     story.append(
         _p(
@@ -177,6 +178,20 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
         title=pdf_text(f"{member.name} — {page.year}"),
     ).build(story)
     return buffer.getvalue()
+
+
+def _support_block(page: MemberPage, styles) -> list:
+    """« Votre assistance » : the member's support figures of the year, when it has tickets."""
+    from mutualis.support.elus import method, sentences
+
+    lines = sentences(page.support.figures) if page.support else []
+    if not lines:
+        return []
+    return [
+        _p(_("Votre assistance"), styles["h"]),
+        _p(" ".join(lines), styles["body"]),
+        _p(method(), styles["small"]),
+    ]
 
 
 def report_file_name(page: MemberPage) -> str:

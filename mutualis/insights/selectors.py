@@ -5,6 +5,7 @@ its sensors, and where it stands among members of similar size (anonymously)."""
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -180,6 +181,8 @@ class MemberPage:
     comparisons: list[Comparison]
     joined: bool = True
     """False: the member never joined (« non adhérent »)."""
+    support: Any = None
+    """The member's support figures of the year (mutualis.support.selectors.MemberSupport)."""
 
     @property
     def purchases_paid(self) -> int:
@@ -214,4 +217,11 @@ def member_page(member: Member, year: int) -> MemberPage:
         group_label=group_label,
         comparisons=compared,
         joined=has_joined(member),
+        support=support_of_year(member, year),
     )
+
+
+def support_of_year(member: Member, year: int):
+    from mutualis.support.elus import member_year
+
+    return member_year(member, year)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mutualis.governance",
     "mutualis.iot",
     "mutualis.alerts",
+    "mutualis.support",
     "mutualis.opendata",
     "mutualis.imports",
     "mutualis.insights",
@@ -273,6 +274,12 @@ IOT_HOURLY_RETENTION_DAYS = env_int("IOT_HOURLY_RETENTION_DAYS", 1100)
 IOT_SILENT_FACTOR = env_int("IOT_SILENT_FACTOR", 3)
 IOT_BATTERY_LOW_MILLIVOLTS = env_int("IOT_BATTERY_LOW_MILLIVOLTS", 3300)
 IOT_GATEWAY_SILENT_MINUTES = env_int("IOT_GATEWAY_SILENT_MINUTES", 30)
+# Support (docs/support.md): the GLPI REST API (apirest.php) and its tokens, used when the
+# operator has not set them on the page; seconds before a silent GLPI is given up.
+SUPPORT_GLPI_URL = env_str("SUPPORT_GLPI_URL", "")
+SUPPORT_GLPI_APP_TOKEN = env_str("SUPPORT_GLPI_APP_TOKEN", "")
+SUPPORT_GLPI_USER_TOKEN = env_str("SUPPORT_GLPI_USER_TOKEN", "")
+SUPPORT_GLPI_TIMEOUT = env_int("SUPPORT_GLPI_TIMEOUT", 30)
 
 LOGGING = {
     "version": 1,

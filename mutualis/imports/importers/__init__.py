@@ -7,6 +7,7 @@ from mutualis.imports.importers.memberships import MembershipsImporter
 from mutualis.imports.importers.needs import NeedsImporter
 from mutualis.imports.importers.sensors import SensorsImporter
 from mutualis.imports.importers.subscriptions import SubscriptionsImporter
+from mutualis.imports.importers.tickets import TicketsImporter
 from mutualis.imports.importers.usage import UsageImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
@@ -19,6 +20,7 @@ IMPORTERS: dict[str, type[Importer]] = {
         UsageImporter,
         NeedsImporter,
         SensorsImporter,
+        TicketsImporter,
     )
 }
 

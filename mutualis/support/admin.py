@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from mutualis.support.models import SupportEntity, Ticket
+
+
+@admin.register(SupportEntity)
+class SupportEntityAdmin(admin.ModelAdmin):
+    list_display = ["name", "member", "matched_automatically"]
+    search_fields = ["name", "member__name"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "source", "member", "title", "status", "opened_at"]
+    list_filter = ["source", "status"]
+    search_fields = ["external_id", "title", "member__name"]
+    raw_id_fields = ["member", "entity"]

@@ -1,0 +1,142 @@
+"""Reads of the support app: a member's figures of a year, the operator's table of all
+members, the entities and the synchronisations."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from mutualis.core.jobs import fail_abandoned
+from mutualis.core.text import normalize_name
+from mutualis.members.models import Member
+from mutualis.support.figures import Figures, TicketTimes, figures
+from mutualis.support.models import (
+    DONE_STATUSES,
+    SupportEntity,
+    SupportSync,
+    Ticket,
+)
+
+FIELDS = (
+    "pk",
+    "member_id",
+    "external_id",
+    "title",
+    "status",
+    "opened_at",
+    "first_response_at",
+    "solved_at",
+    "closed_at",
+    "response_seconds",
+    "resolution_seconds",
+    "time_to_own",
+    "time_to_resolve",
+)
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime(year, 1, 1))
+    return start, timezone.make_aware(dt.datetime(year + 1, 1, 1))
+
+
+def tickets_of_year(year: int) -> QuerySet[Ticket]:
+    start, end = year_bounds(year)
+    return Ticket.objects.filter(opened_at__gte=start, opened_at__lt=end)
+
+
+def _times(row: dict) -> TicketTimes:
+    done = row["status"] in DONE_STATUSES
+    return TicketTimes(
+        ref=row["external_id"],
+        title=row["title"],
+        opened_at=row["opened_at"],
+        done=done,
+        response_seconds=row["response_seconds"],
+        resolution_seconds=row["resolution_seconds"],
+        first_response_at=row["first_response_at"],
+        solved_at=row["solved_at"] or (row["closed_at"] if done else None),
+        time_to_own=row["time_to_own"],
+        time_to_resolve=row["time_to_resolve"],
+    )
+
+
+@dataclass(frozen=True)
+class MemberSupport:
+    member: Member
+    year: int
+    figures: Figures
+
+    @property
+    def has_tickets(self) -> bool:
+        return self.figures.tickets > 0
+
+
+def member_support(member: Member, year: int, now: dt.datetime | None = None) -> MemberSupport:
+    """The member's support figures of the tickets it opened in the year."""
+    rows = tickets_of_year(year).filter(member=member).values(*FIELDS)
+    moment = min(now or timezone.now(), year_bounds(year)[1])
+    return MemberSupport(member, year, figures([_times(r) for r in rows], moment))
+
+
+@dataclass(frozen=True)
+class Row:
+    member: Member
+    figures: Figures
+
+
+def operator_table(year: int, query: str = "") -> list[Row]:
+    """Every member with tickets in the year (found by name), with its figures."""
+    tickets = tickets_of_year(year).filter(member__isnull=False)
+    if query and (needle := normalize_name(query)):
+        tickets = tickets.filter(member__search_name__contains=needle)
+    by_member: dict[int, list[TicketTimes]] = defaultdict(list)
+    for row in tickets.values(*FIELDS).iterator(chunk_size=2000):
+        by_member[row["member_id"]].append(_times(row))
+    members = Member.objects.in_bulk(list(by_member))
+    moment = min(timezone.now(), year_bounds(year)[1])
+    rows = [Row(members[pk], figures(times, moment)) for pk, times in by_member.items()]
+    rows.sort(key=lambda r: (r.member.search_name, r.member.pk))
+    return rows
+
+
+def all_members_figures(year: int) -> Figures:
+    """The figures of every ticket of the year, members' and unmapped alike."""
+    rows = tickets_of_year(year).values(*FIELDS)
+    moment = min(timezone.now(), year_bounds(year)[1])
+    return figures([_times(r) for r in rows.iterator(chunk_size=2000)], moment)
+
+
+def unmapped(year: int) -> dict:
+    """Tickets of the year tied to no member, and the entities they come from."""
+    tickets = tickets_of_year(year).filter(member__isnull=True)
+    return {
+        "tickets": tickets.count(),
+        "entities": list(
+            SupportEntity.objects.filter(member__isnull=True)
+            .annotate(count=Count("tickets", filter=Q(tickets__in=tickets)))
+            .filter(count__gt=0)
+            .order_by("name")
+        ),
+    }
+
+
+def years_with_tickets() -> list[int]:
+    dates = Ticket.objects.dates("opened_at", "year", order="DESC")
+    return [d.year for d in dates]
+
+
+def default_year() -> int:
+    years = years_with_tickets()
+    today = timezone.localdate().year
+    return today if today in years or not years else years[0]
+
+
+def recent_syncs(limit: int = 5) -> list[SupportSync]:
+    fail_abandoned(SupportSync)
+    return list(SupportSync.objects.select_related("created_by")[:limit])
+
+
+def entities() -> QuerySet[SupportEntity]:
+    return SupportEntity.objects.select_related("member").annotate(count=Count("tickets"))
