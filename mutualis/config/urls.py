@@ -61,6 +61,7 @@ urlpatterns = [
     path("operateur/capteurs/", include("mutualis.iot.urls")),
     path("operateur/instances/", include("mutualis.governance.urls")),
     path("operateur/alertes/", include("mutualis.alerts.urls")),
+    path("operateur/enquetes/", include("mutualis.surveys.urls")),
     path("operateur/historique/", include("mutualis.audit.urls")),
     path("iot/", include("mutualis.iot.webhook_urls")),
     path("", include("mutualis.opendata.urls")),
@@ -71,6 +72,7 @@ urlpatterns = [
     path("elus/", include("mutualis.insights.urls")),
     path("mon-espace/", include("mutualis.iot.portal_urls")),
     path("mon-espace/", include("mutualis.alerts.portal_urls")),
+    path("mon-espace/", include("mutualis.surveys.portal_urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ def _operator_sections() -> list[tuple[str, str, tuple[str, ...]]]:
         (_("Informaticiens"), reverse("staffing:index"), ()),
         (_("Capteurs"), reverse("iot:sensor_list"), ()),
         (_("Instances"), reverse("governance:index"), ()),
+        (_("Enquêtes"), reverse("surveys:index"), ()),
         (_("Imports et exports"), reverse("imports:job_list"), ()),
         (_("Vue des élus"), reverse("insights:home"), ()),
     ]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mutualis.alerts",
     "mutualis.opendata",
     "mutualis.imports",
+    "mutualis.surveys",
     "mutualis.insights",
     "mutualis.audit",
     "mutualis.demo",
