@@ -17,6 +17,7 @@ from mutualis.purchasing.api import (
     OrderViewSet,
 )
 from mutualis.staffing.api import PlannedDayViewSet, StaffingAgreementViewSet, WorkLogEntryViewSet
+from mutualis.surveys.api import SurveyCampaignViewSet, SurveyResponseViewSet
 
 router = DefaultRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -41,6 +42,8 @@ router.register("iot/sensors", SensorViewSet, basename="iot-sensor")
 router.register("iot/readings", ReadingViewSet, basename="iot-reading")
 router.register("iot/hourly", HourlyRollupViewSet, basename="iot-hourly")
 router.register("iot/daily", DailyRollupViewSet, basename="iot-daily")
+router.register("surveys/campaigns", SurveyCampaignViewSet, basename="survey-campaign")
+router.register("surveys/responses", SurveyResponseViewSet, basename="survey-response")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -24,6 +24,7 @@ from mutualis.insights.savings import (  # noqa: F401 (the page's reads, re-expo
 from mutualis.members.models import Member, Membership
 from mutualis.members.size import SizeClass, size_class
 from mutualis.metering.models import UsageRecord
+from mutualis.surveys.selectors import MemberSatisfaction, member_satisfaction
 
 
 def has_joined(member: Member) -> bool:
@@ -180,6 +181,8 @@ class MemberPage:
     comparisons: list[Comparison]
     joined: bool = True
     """False: the member never joined (« non adhérent »)."""
+    satisfaction: MemberSatisfaction | None = None
+    """The year's satisfaction survey (surveys app); None: none was sent that year."""
 
     @property
     def purchases_paid(self) -> int:
@@ -214,4 +217,5 @@ def member_page(member: Member, year: int) -> MemberPage:
         group_label=group_label,
         comparisons=compared,
         joined=has_joined(member),
+        satisfaction=member_satisfaction(member, year),
     )
