@@ -109,6 +109,12 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/assistance/synchroniser/": Expect(C.MANAGE_SUPPORT),
     "operateur/assistance/connexion/": Expect(C.MANAGE_SUPPORT),
     "operateur/assistance/entites/<int:pk>/": Expect(C.MANAGE_SUPPORT),
+    "operateur/enquetes/": Expect(C.MANAGE_SURVEYS),
+    "operateur/enquetes/<int:pk>/": Expect(C.MANAGE_SURVEYS),
+    "operateur/enquetes/<int:pk>/invitations/": Expect(C.MANAGE_SURVEYS),
+    "operateur/enquetes/<int:pk>/envoi/": Expect(C.MANAGE_SURVEYS),
+    "operateur/enquetes/<int:pk>/relance/": Expect(C.MANAGE_SURVEYS),
+    "operateur/enquetes/<int:pk>/cloture/": Expect(C.MANAGE_SURVEYS),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -120,6 +126,7 @@ PAGE_WRITES: dict[str, Expect] = {
     P + "alertes/<int:pk>/prise-en-compte/": agents_and(C.MANAGE_IOT),
     P + "consentements/": agents_and(None),
     P + "consentements/<int:pk>/retrait/": agents_and(None),
+    P + "enquetes/<int:pk>/": agents_and(None),
 }
 
 
@@ -187,6 +194,19 @@ PAGE_BODIES = {
         "name": "Bureau syndical",
         "notice_days": "3",
     },
+    "operateur/enquetes/": lambda w: {
+        "kind": "maturity",
+        "year": "2031",
+        "closes_on": "2031-12-31",
+    },
+    P + "enquetes/<int:pk>/": lambda w: {
+        "offer_fit": "5",
+        "ease": "5",
+        "availability": "4",
+        "support": "2",
+        "overall": "4",
+        "comment": "Merci pour l'assistance.",
+    },
     "operateur/achats/<int:pk>/commandes/": lambda w: {
         "member": w.a.pk,
         "lot": _lot(w).pk,
@@ -220,6 +240,9 @@ WRITES_SOMETHING = {
     P + "alertes/<int:pk>/prise-en-compte/",
     P + "consentements/",
     P + "consentements/<int:pk>/retrait/",
+    "operateur/enquetes/",
+    "operateur/enquetes/<int:pk>/cloture/",
+    P + "enquetes/<int:pk>/",
 }
 
 

@@ -18,6 +18,7 @@ from mutualis.purchasing.api import (
 )
 from mutualis.staffing.api import PlannedDayViewSet, StaffingAgreementViewSet, WorkLogEntryViewSet
 from mutualis.support.api import MemberSupportViewSet, TicketViewSet
+from mutualis.surveys.api import SurveyCampaignViewSet, SurveyResponseViewSet
 
 router = DefaultRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -44,6 +45,8 @@ router.register("iot/hourly", HourlyRollupViewSet, basename="iot-hourly")
 router.register("iot/daily", DailyRollupViewSet, basename="iot-daily")
 router.register("support/tickets", TicketViewSet, basename="support-ticket")
 router.register("support/figures", MemberSupportViewSet, basename="support-figures")
+router.register("surveys/campaigns", SurveyCampaignViewSet, basename="survey-campaign")
+router.register("surveys/responses", SurveyResponseViewSet, basename="survey-response")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -62,6 +62,7 @@ urlpatterns = [
     path("operateur/instances/", include("mutualis.governance.urls")),
     path("operateur/alertes/", include("mutualis.alerts.urls")),
     path("operateur/assistance/", include("mutualis.support.urls")),
+    path("operateur/enquetes/", include("mutualis.surveys.urls")),
     path("operateur/historique/", include("mutualis.audit.urls")),
     path("iot/", include("mutualis.iot.webhook_urls")),
     path("", include("mutualis.opendata.urls")),
@@ -73,6 +74,7 @@ urlpatterns = [
     path("mon-espace/", include("mutualis.iot.portal_urls")),
     path("mon-espace/", include("mutualis.alerts.portal_urls")),
     path("mon-espace/", include("mutualis.support.portal_urls")),
+    path("mon-espace/", include("mutualis.surveys.portal_urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]

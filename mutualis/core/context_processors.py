@@ -19,6 +19,7 @@ def _operator_sections() -> list[tuple[str, str, tuple[str, ...]]]:
         (_("Capteurs"), reverse("iot:sensor_list"), ()),
         (_("Instances"), reverse("governance:index"), ()),
         (_("Assistance"), reverse("support:index"), ()),
+        (_("Enquêtes"), reverse("surveys:index"), ()),
         (_("Imports et exports"), reverse("imports:job_list"), ()),
         (_("Vue des élus"), reverse("insights:home"), ()),
     ]
@@ -35,6 +36,8 @@ def _operator_groups() -> list[tuple[str, tuple[str, ...]]]:
                 reverse("members:member_list"),
                 reverse("catalog:service_list"),
                 reverse("catalog:request_inbox"),
+                reverse("support:index"),
+                reverse("surveys:index"),
             ),
         ),
         (_("Facturation"), (reverse("billing:index"),)),

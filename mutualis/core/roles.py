@@ -27,6 +27,7 @@ class Capability(StrEnum):
     LOG_WORK = "log_work"  # log days in the work log (a technician: only their own)
     MANAGE_IOT = "manage_iot"  # gateways, sensors, their maintenance and import
     MANAGE_GOVERNANCE = "manage_governance"  # bodies, meetings, convocations, délibérations
+    MANAGE_SURVEYS = "manage_surveys"  # survey campaigns: invitations, sending, reminders
     VIEW_AUDIT = "view_audit"  # search the audit trail (the administrator)
     MANAGE_SUPPORT = "manage_support"  # GLPI connection, entity mapping, synchronisation
 
@@ -46,6 +47,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_IOT,
             Capability.MANAGE_GOVERNANCE,
             Capability.MANAGE_SUPPORT,
+            Capability.MANAGE_SURVEYS,
         }
     ),
     OperatorRole.ACCOUNTANT: frozenset(
@@ -117,3 +119,4 @@ PURCHASING_ANSWER = agents_and(Capability.MANAGE_PURCHASING)  # needs, withdrawa
 WORK_LOG_REVIEW = agents_and(None)  # acknowledge or contest a day of the shared technician
 ALERT_ACKNOWLEDGE = agents_and(Capability.MANAGE_IOT)  # take an alert into account
 MONITORING_CONSENT = agents_and(None)  # record or withdraw the consent of a monitored home
+SURVEY_ANSWER = agents_and(None)  # the member's answer to a survey: its own agents only

@@ -5,6 +5,7 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ class Activity:
     negative: Counter = field(default_factory=Counter)
     technician_days: Decimal = Decimal(0)
     sensors: int = 0
+    satisfaction: Any = None
+    """The year's satisfaction survey, as the pages read it (the same for every member)."""
 
     def add(self, page: MemberPage) -> None:
         self.members += 1
@@ -48,6 +51,7 @@ class Activity:
                 self.negative[part.title] += 1
         self.technician_days += page.technician_days
         self.sensors += page.sensors or 0
+        self.satisfaction = self.satisfaction or page.satisfaction
 
 
 def _p(text: str, style) -> Paragraph:
@@ -64,6 +68,21 @@ def _support_block(year: int, styles) -> list:
     return [
         _p(_("L'assistance aux membres"), styles["h"]),
         _p(" ".join(lines), styles["body"]),
+        _p(method(), styles["small"]),
+    ]
+
+
+def _satisfaction(activity: Activity, styles) -> list:
+    """The members' satisfaction (surveys app): the operator's average, the reference."""
+    from mutualis.surveys.summary import method, operator_sentence
+
+    if activity.satisfaction is None:
+        text = _("Pas d'enquête de satisfaction envoyée en %(year)s.") % {"year": activity.year}
+    else:
+        text = operator_sentence(activity.satisfaction)
+    return [
+        _p(_("La satisfaction des membres"), styles["h"]),
+        _p(text, styles["body"]),
         _p(method(), styles["small"]),
     ]
 
@@ -123,8 +142,7 @@ def activity_report_pdf(activity: Activity, operator_name: str) -> bytes:
             styles["body"],
         ),
         *_support_block(activity.year, styles),
-        Spacer(1, 3 * mm),
-        _p(_("La satisfaction des membres viendra avec les enquêtes."), styles["small"]),
+        *_satisfaction(activity, styles),
     ]
     buffer = io.BytesIO()
     SimpleDocTemplate(

@@ -156,6 +156,7 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
             )
         )
     story += _support_block(page, styles)
+    story += satisfaction_story(page, styles)
     story.append(Spacer(1, 3 * mm))
     story.append(
         _p(
@@ -192,6 +193,15 @@ def _support_block(page: MemberPage, styles) -> list:
         _p(" ".join(lines), styles["body"]),
         _p(method(), styles["small"]),
     ]
+
+
+def satisfaction_story(page: MemberPage, styles) -> list:
+    """The satisfaction block (surveys app): the member's score, the operator's average,
+    the national reference."""
+    from mutualis.surveys.summary import member_sentences
+
+    text = " ".join(member_sentences(page.satisfaction, page.year))
+    return [_p(_("Votre satisfaction"), styles["h"]), _p(text, styles["body"])]
 
 
 def report_file_name(page: MemberPage) -> str:

@@ -25,6 +25,7 @@ from mutualis.insights.savings import (  # noqa: F401 (the page's reads, re-expo
 from mutualis.members.models import Member, Membership
 from mutualis.members.size import SizeClass, size_class
 from mutualis.metering.models import UsageRecord
+from mutualis.surveys.selectors import MemberSatisfaction, member_satisfaction
 
 
 def has_joined(member: Member) -> bool:
@@ -183,6 +184,8 @@ class MemberPage:
     """False: the member never joined (« non adhérent »)."""
     support: Any = None
     """The member's support figures of the year (mutualis.support.selectors.MemberSupport)."""
+    satisfaction: MemberSatisfaction | None = None
+    """The year's satisfaction survey (surveys app); None: none was sent that year."""
 
     @property
     def purchases_paid(self) -> int:
@@ -218,6 +221,7 @@ def member_page(member: Member, year: int) -> MemberPage:
         comparisons=compared,
         joined=has_joined(member),
         support=support_of_year(member, year),
+        satisfaction=member_satisfaction(member, year),
     )
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mutualis.support",
     "mutualis.opendata",
     "mutualis.imports",
+    "mutualis.surveys",
     "mutualis.insights",
     "mutualis.audit",
     "mutualis.demo",

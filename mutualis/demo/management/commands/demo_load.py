@@ -30,9 +30,18 @@ class Command(BaseCommand):
         counts = demo_load()
         # Billing after staffing and iot: its run bills the days the staffing demo and the
         # sensors the iot demo have posted as usage; governance: it records the meeting that
-        # adopted the tariffs billing loaded; insights last (reference prices for the savings).
-        apps_in_order = ("purchasing", "staffing", "iot", "billing", "governance", "insights")
-        for app in (*apps_in_order, "support"):
+        # adopted the tariffs billing loaded; surveys (answers of the adherents); insights last
+        # (reference prices for the savings).
+        for app in (
+            "purchasing",
+            "staffing",
+            "iot",
+            "billing",
+            "governance",
+            "surveys",
+            "support",
+            "insights",
+        ):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
