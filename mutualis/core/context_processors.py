@@ -56,6 +56,20 @@ def _with_pending_requests(sections, user):
     ]
 
 
+def _proconnect_requests(user) -> list:
+    """« Accès ProConnect (n) » while agents wait for access, for those who give it."""
+    if not has_capability(user, Capability.MANAGE_USERS):
+        return []
+    from mutualis.proconnect.models import AccessRequest
+
+    count = AccessRequest.objects.pending().count()
+    if not count:
+        return []
+    return [
+        (_("Accès ProConnect (%(count)s)") % {"count": count}, reverse("proconnect:requests"), ())
+    ]
+
+
 def _awaiting_second_factor(user) -> bool:
     """Between the password and the code, the menu would only lead back to the code."""
     from mutualis.core.twofactor import is_verified, needs_second_factor
@@ -72,6 +86,7 @@ def navigation(request):
             if has_capability(user, Capability.VIEW_AUDIT):
                 sections.append((_("Historique"), reverse("audit:search"), ()))
             sections = _with_pending_requests(sections, user)
+            sections += _proconnect_requests(user)
         else:
             sections = [(_("Mon espace"), reverse("portal"), ())]
         # The current section is the one whose URL (or other path) starts the path the longest.
