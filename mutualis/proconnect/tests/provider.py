@@ -48,6 +48,7 @@ class Provider:
     accounts: dict
     process: subprocess.Popen | None = None
     http: requests.Session = field(default_factory=requests.Session)
+    redirect_uris: list[str] = field(default_factory=lambda: [CALLBACK])
 
     @property
     def url(self) -> str:
@@ -62,7 +63,7 @@ class Provider:
                 {
                     "client_id": CLIENT_ID,
                     "client_secret": CLIENT_SECRET,
-                    "redirect_uris": [CALLBACK],
+                    "redirect_uris": self.redirect_uris,
                     "post_logout_redirect_uris": [AFTER_LOGOUT],
                 }
             ],
