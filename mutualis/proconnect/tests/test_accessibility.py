@@ -46,7 +46,7 @@ def test_proconnect_pages(new_context, browser_provider, tmp_path):
     member.save()
     page = new_context().new_page()
     check_accessibility(page, "/connexion/")
-    page.screenshot(path="/tmp/oidc_login.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "login.png"), full_page=True)  # to look at
 
     # An unknown agent of the member: the button, the provider's form, the request sent.
     page.click("text=S’identifier avec")
