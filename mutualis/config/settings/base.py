@@ -294,7 +294,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mutualis@localhost")
 
 # ProConnect (OpenID Connect of the DINUM, docs/proconnect.md): off unless the three are set.
 # PROCONNECT_ISSUER is the issuer whose /.well-known/openid-configuration is read, e.g.
-# https://auth.agentconnect.gouv.fr/api/v2 (production) or the integration platform's.
+# the address given by ProConnect's partners space (production or integration platform).
 PROCONNECT_ISSUER = env_str("PROCONNECT_ISSUER", "")
 PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")
