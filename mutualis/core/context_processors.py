@@ -70,17 +70,19 @@ def _proconnect_requests(user) -> list:
     ]
 
 
-def _awaiting_second_factor(user) -> bool:
+def _awaiting_second_factor(request, user) -> bool:
     """Between the password and the code, the menu would only lead back to the code."""
-    from mutualis.core.twofactor import is_verified, needs_second_factor
+    from mutualis.core.twofactor import PROVIDER_MFA_SESSION_KEY, is_verified, needs_second_factor
 
+    if request.session.get(PROVIDER_MFA_SESSION_KEY):
+        return False
     return not is_verified(user) and needs_second_factor(user)
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     items: list[dict] = []
-    if user is not None and user.is_authenticated and not _awaiting_second_factor(user):
+    if user is not None and user.is_authenticated and not _awaiting_second_factor(request, user):
         if has_capability(user, Capability.VIEW_ALL):
             sections = _with_open_contests(_operator_sections())
             if has_capability(user, Capability.VIEW_AUDIT):

@@ -27,6 +27,11 @@ OUTCOME_SESSION_KEY = "proconnect_outcome"
 LINK_SESSION_KEY = "proconnect_link_user"
 
 
+class ProConnectRefused(Exception):
+    """A response of ProConnect that does not verify (the library swallows its own
+    SuspiciousOperation raised there: this one reaches the callback view)."""
+
+
 def get_settings(attr, *args):
     try:
         return config.oidc_setting(attr)
@@ -108,7 +113,10 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         return bool(claims.get("sub") and claims.get("email"))
 
     def get_or_create_user(self, access_token, id_token, payload):
-        claims = self.get_userinfo(access_token, id_token, payload)
+        try:
+            claims = self.get_userinfo(access_token, id_token, payload)
+        except SuspiciousOperation as exc:
+            raise ProConnectRefused(str(exc)) from exc
         session = self.request.session
         link_user = None
         link_id = session.pop(LINK_SESSION_KEY, None)

@@ -23,6 +23,7 @@ from mutualis.proconnect.backend import (
     LINK_SESSION_KEY,
     OUTCOME_SESSION_KEY,
     ProConnectBackend,
+    ProConnectRefused,
     get_settings,
 )
 from mutualis.proconnect.models import AccessRequest
@@ -69,7 +70,7 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
         request.session.pop(OUTCOME_SESSION_KEY, None)
         try:
             return self._callback(request)
-        except SuspiciousOperation as exc:  # bad state, nonce, signature, issuer, audience
+        except (SuspiciousOperation, ProConnectRefused) as exc:  # state, nonce, signature…
             logger.warning("ProConnect login refused: %s", exc)
             return _outcome_page(request, "refused", status=400)
         except RequestException:

@@ -5,7 +5,13 @@ authorization request, the provider's login form, the return with the code, the 
 userinfo calls (real HTTP, signed JWTs), and the logout at the provider.
 """
 
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
+import requests
 from django.core import mail
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -329,3 +335,66 @@ def test_refused_logins_do_not_lock_the_address_out(provider, member_a, settings
     client = Client()
     login(client, provider, "agent")
     assert logged_in_user(client) is not None
+
+
+class _UserinfoInTransit(BaseHTTPRequestHandler):
+    """Between us and the provider's userinfo: changes the answer as `mode` says."""
+
+    mode = "tamper"
+    upstream = ""
+
+    def do_GET(self):
+        answer = requests.get(
+            self.upstream, headers={"Authorization": self.headers["Authorization"]}, timeout=10
+        )
+        header, payload, signature = answer.text.split(".")
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        if self.mode == "tamper":  # another organisation's SIRET, the signature kept
+            claims["siret"] = "11000101300017"
+            forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+            body, kind = f"{header}.{forged}.{signature}", "application/jwt"
+        else:  # the same claims, unsigned
+            body, kind = json.dumps(claims), "application/json"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def userinfo_in_transit(provider):
+    document = dict(config.discovery())
+    _UserinfoInTransit.upstream = document["userinfo_endpoint"]
+    server = ThreadingHTTPServer(("127.0.0.1", 8046), _UserinfoInTransit)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    document["userinfo_endpoint"] = "http://127.0.0.1:8046/userinfo"
+    config._cache[f"{provider.issuer}/.well-known/openid-configuration"] = (
+        config.time.monotonic(),
+        document,
+    )
+    yield _UserinfoInTransit
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("mode", ["tamper", "json"])
+def test_a_userinfo_changed_in_transit_or_unsigned_is_refused(
+    provider, member_a, userinfo_in_transit, mode
+):
+    AgentAccessFactory(user=UserFactory(email="secretariat@mairie-a.fr"), member=member_a)
+    userinfo_in_transit.mode = mode
+    client = Client()
+    response = login(client, provider, "agent")
+    assert response.status_code == 400
+    assert logged_in_user(client) is None and not ProConnectIdentity.objects.exists()
+
+
+def test_the_logout_form_may_redirect_to_the_provider(provider):
+    """Browsers check a form's redirects against the CSP's form-action: the logout form is
+    allowed to end at ProConnect."""
+    policy = Client().get("/connexion/")["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:8043;" in policy
