@@ -1,7 +1,8 @@
 """Who a ProConnect login is, and the operator's answer to an access request.
 
 The rules of a login (`resolve`), in order:
-1. the `sub` is linked to an account: that account (if active);
+1. the `sub` is linked to an account: that account (if active; an agent's only while the
+   `siret` is still one of their members', else as 4 and 6 for the new organisation);
 2. a logged-in user asked to link their account: the `sub` is linked to it;
 4. the `siret`'s SIREN (its first 9 digits) is no member's: refused (unknown organisation);
 5. the e-mail is an agent's of that member: the `sub` is linked to the agent, who is in;
@@ -76,8 +77,18 @@ def resolve(claims: dict, link_user=None, base_url: str = "") -> Result:
             return Result(Outcome.ALREADY_LINKED)
         if not identity.user.is_active:
             return Result(Outcome.INACTIVE)
+        user = identity.user
+        if not (user.operator_role or user.is_superuser) and link_user is None:
+            # An agent speaks for the organisation ProConnect names today: one who moved to
+            # another organisation sees their former member no more.
+            siren = siren_of(claims.get("siret"))
+            if not AgentAccess.objects.filter(user=user, member__siren=siren).exists():
+                member = Member.objects.filter(siren=siren).first() if siren else None
+                if member is None:
+                    return Result(Outcome.UNKNOWN_ORGANISATION)
+                return _request_access(claims, member, email, base_url)
         _touch(identity, claims)
-        return Result(Outcome.LOGGED_IN, identity.user)
+        return Result(Outcome.LOGGED_IN, user)
     if link_user is not None:
         if ProConnectIdentity.objects.filter(user=link_user).exists():
             ProConnectIdentity.objects.filter(user=link_user).delete()  # a new identity

@@ -398,3 +398,14 @@ def test_the_logout_form_may_redirect_to_the_provider(provider):
     allowed to end at ProConnect."""
     policy = Client().get("/connexion/")["Content-Security-Policy"]
     assert "form-action 'self' http://127.0.0.1:8043;" in policy
+
+
+def test_an_agent_who_moved_to_another_organisation_no_longer_gets_in(provider, member_a):
+    """The same ProConnect identity, now with another organisation's SIRET."""
+    agent = UserFactory(email="secretariat@mairie-a.fr")
+    AgentAccessFactory(user=agent, member=member_a)
+    ProConnectIdentity.objects.create(user=agent, sub="outsider")  # the outsider's account
+    client = Client()
+    page = client.get(login(client, provider, "outsider")["Location"])
+    assert page.status_code == 403 and "Organisation inconnue" in page.content.decode()
+    assert logged_in_user(client) is None
