@@ -409,3 +409,12 @@ def test_an_agent_who_moved_to_another_organisation_no_longer_gets_in(provider, 
     page = client.get(login(client, provider, "outsider")["Location"])
     assert page.status_code == 403 and "Organisation inconnue" in page.content.decode()
     assert logged_in_user(client) is None
+
+
+def test_the_demo_has_one_agent_waiting_and_loads_again_without_duplicates(member_a):
+    from mutualis.proconnect.demo import load_demo
+
+    AgentAccessFactory(user=UserFactory(username="mairie"), member=member_a)
+    assert load_demo() == {"demandes d'accès ProConnect": 1}
+    assert load_demo() == {"demandes d'accès ProConnect": 1}
+    assert AccessRequest.objects.get().siret.startswith(SIREN_A)
