@@ -20,7 +20,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create the virtualenv and install Mutualis with its dev tools
+OIDC_PROVIDER := tools/oidc-provider
+OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.package-lock.json
+
+# The OpenID provider of the ProConnect tests (npm oidc-provider, pinned by package-lock.json).
+$(OIDC_STAMP): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm absent : les tests de bout en bout de ProConnect seront sautés."; fi
+
+install: $(STAMP) $(OIDC_STAMP) ## Create the virtualenv and install Mutualis with its dev tools (and the test OpenID provider, with npm)
 
 chromium: ## Install Debian's Chromium for the accessibility tests (when root and missing)
 	@bash scripts/ensure-chromium

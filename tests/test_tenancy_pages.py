@@ -45,6 +45,7 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/adhesions/<int:pk>/fin/": Expect(C.MANAGE_MEMBERS),
     "operateur/membres/<int:pk>/agents/": Expect(C.MANAGE_USERS),
     "operateur/acces/<int:pk>/retrait/": Expect(C.MANAGE_USERS),
+    "operateur/acces-proconnect/<int:pk>/": Expect(C.MANAGE_USERS),
     "operateur/catalogue/nouveau/": Expect(C.MANAGE_CATALOG),
     "operateur/catalogue/<int:pk>/": Expect(C.MANAGE_CATALOG),
     "operateur/catalogue/<int:pk>/prix-seul/": Expect(C.MANAGE_CATALOG),
@@ -155,6 +156,7 @@ PAGE_BODIES = {
         "source": "Devis d'un hébergeur, 2026",
     },
     "elus/rapports/": lambda w: {"year": "2026"},
+    "operateur/acces-proconnect/<int:pk>/": lambda w: {"decision": "refuse"},
     "operateur/facturation/transmissions/<int:pk>/depose/": lambda w: {
         "deposited_on": timezone.localdate().isoformat()
     },
@@ -215,6 +217,7 @@ PAGE_BODIES = {
     },
 }
 WRITES_SOMETHING = {
+    "operateur/acces-proconnect/<int:pk>/",
     P + "catalogue/<int:pk>/demande/",
     P + "demandes/<int:pk>/annuler/",
     P + "achats/<int:pk>/commandes/",

@@ -6,6 +6,7 @@ from mutualis.core import twofactor_views
 from mutualis.core import views as core_views
 from mutualis.core.access import public
 from mutualis.core.forms import LoginForm
+from mutualis.proconnect import views as proconnect_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -19,7 +20,8 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("deconnexion/", public(auth_views.LogoutView.as_view()), name="logout"),
+    # Django's logout, then ProConnect's when the session came from it.
+    path("deconnexion/", proconnect_views.logout, name="logout"),
     path("connexion/double-authentification/", twofactor_views.verify, name="two_factor_verify"),
     path(
         "connexion/double-authentification/activer/",
@@ -75,6 +77,7 @@ urlpatterns = [
     path("mon-espace/", include("mutualis.alerts.portal_urls")),
     path("mon-espace/", include("mutualis.support.portal_urls")),
     path("mon-espace/", include("mutualis.surveys.portal_urls")),
+    path("", include("mutualis.proconnect.urls")),
     path("api/", include("mutualis.config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -87,10 +87,26 @@ def _with_pending_requests(sections, user):
     ]
 
 
-def _awaiting_second_factor(user) -> bool:
-    """Between the password and the code, the menu would only lead back to the code."""
-    from mutualis.core.twofactor import is_verified, needs_second_factor
+def _proconnect_requests(user) -> list:
+    """« Accès ProConnect (n) » while agents wait for access, for those who give it."""
+    if not has_capability(user, Capability.MANAGE_USERS):
+        return []
+    from mutualis.proconnect.models import AccessRequest
 
+    count = AccessRequest.objects.pending().count()
+    if not count:
+        return []
+    return [
+        (_("Accès ProConnect (%(count)s)") % {"count": count}, reverse("proconnect:requests"), ())
+    ]
+
+
+def _awaiting_second_factor(request, user) -> bool:
+    """Between the password and the code, the menu would only lead back to the code."""
+    from mutualis.core.twofactor import PROVIDER_MFA_SESSION_KEY, is_verified, needs_second_factor
+
+    if request.session.get(PROVIDER_MFA_SESSION_KEY):
+        return False
     return not is_verified(user) and needs_second_factor(user)
 
 
@@ -124,12 +140,13 @@ def _grouped(sections, current: str | None) -> list[dict]:
 def navigation(request):
     user = getattr(request, "user", None)
     items: list[dict] = []
-    if user is not None and user.is_authenticated and not _awaiting_second_factor(user):
+    if user is not None and user.is_authenticated and not _awaiting_second_factor(request, user):
         if has_capability(user, Capability.VIEW_ALL):
             sections = _with_open_contests(_operator_sections())
             if has_capability(user, Capability.VIEW_AUDIT):
                 sections.append((_("Historique"), reverse("audit:search"), ()))
             sections = _with_pending_requests(sections, user)
+            sections += _proconnect_requests(user)
         else:
             sections = [(_("Mon espace"), reverse("portal"), ())]
         # The current section is the one whose URL (or other path) starts the path the longest.

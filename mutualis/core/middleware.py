@@ -22,10 +22,21 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    def _policy(self) -> str:
+        """The logout form redirects to ProConnect's end_session when the session came from
+        it: browsers check a form's redirects against form-action too."""
+        from mutualis.proconnect import config
+
+        if not config.enabled():
+            return self.CONTENT_SECURITY_POLICY
+        return self.CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {config.origin()}"
+        )
+
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(("/api/docs/", "/admin/")):
-            response.headers.setdefault("Content-Security-Policy", self.CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Content-Security-Policy", self._policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

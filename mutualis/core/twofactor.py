@@ -6,6 +6,11 @@ session is verified, `SecondFactorMiddleware` sends them to the second step of t
 (pages), or refuses the request (API with a session: 403). API tokens are not asked again:
 `POST /api/v1/token/` gives a token to such a user only with a valid code (core/api_token.py),
 so a token is already the proof of both factors; it is revoked like a session by deleting it.
+
+A ProConnect login (mutualis/proconnect) is a first factor like a password: its `acr`
+(eidas1…) says how sure the identity is, not that two factors were given. It counts as the
+second factor only when the provider says so in the ID token's `amr` (it contains "mfa"):
+then the session is marked (`PROVIDER_MFA_SESSION_KEY`) and no code is asked.
 """
 
 import base64
@@ -24,6 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mutualis.core.roles import Capability, has_capability
 
 RECOVERY_CODES = 10
+PROVIDER_MFA = "mfa"  # in an ID token's `amr`: the provider itself checked two factors
+PROVIDER_MFA_SESSION_KEY = "second_factor_by_provider"
 # Paths an unverified user still reaches: the login steps, logout, health, files, webhooks.
 EXEMPT_PREFIXES = ("/connexion/", "/deconnexion/", "/sante/", "/static/", "/media/", "/iot/")
 
@@ -77,6 +84,7 @@ class SecondFactorMiddleware:
             and user.is_authenticated
             and not path.startswith(EXEMPT_PREFIXES)
             and not is_verified(user)
+            and not request.session.get(PROVIDER_MFA_SESSION_KEY)
             and needs_second_factor(user)
         ):
             if path.startswith("/api/"):

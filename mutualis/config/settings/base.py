@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "mutualis.surveys",
     "mutualis.insights",
     "mutualis.audit",
+    "mutualis.proconnect",
     "mutualis.demo",
 ]
 
@@ -129,6 +130,8 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # ProConnect (mutualis/proconnect): acts only on the return of ProConnect's login.
+    "mutualis.proconnect.backend.ProConnectBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -296,6 +299,27 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mutualis@localhost")
+
+# ProConnect (OpenID Connect of the DINUM, docs/proconnect.md): off unless the three are set.
+# PROCONNECT_ISSUER is the issuer whose /.well-known/openid-configuration is read, e.g.
+# the address given by ProConnect's partners space (production or integration platform).
+PROCONNECT_ISSUER = env_str("PROCONNECT_ISSUER", "")
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_SCOPES = env_str(
+    "PROCONNECT_SCOPES", "openid email given_name usual_name siret idp_id uid"
+)
+PROCONNECT_ACR_VALUES = env_str("PROCONNECT_ACR_VALUES", "")  # e.g. eidas1; empty: not asked
+PROCONNECT_TIMEOUT = env_int("PROCONNECT_TIMEOUT", 10)
+# mozilla-django-oidc, the client library (the endpoints come from the discovery document).
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout at ProConnect
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect:callback"
+OIDC_TIMEOUT = PROCONNECT_TIMEOUT
 
 # The operator running this instance.
 OPERATOR_NAME = env_str("OPERATOR_NAME", "Opérateur public de services numériques")

@@ -41,6 +41,7 @@ class Command(BaseCommand):
             "surveys",
             "support",
             "insights",
+            "proconnect",
         ):
             try:
                 module = import_module(f"mutualis.{app}.demo")
