@@ -48,7 +48,7 @@ def explain_codes(result: AllocationResult) -> tuple[npt.NDArray[np.int64], list
         keys = ["0"] * frame.height
         keys[: len(result.keys)] = [str(int(key)) for key in result.keys]
         frame = frame.with_columns(pl.Series(_KEY, keys, dtype=pl.String))
-    unread = NOT_EXPLAINED
+    unread: tuple[str, ...] = NOT_EXPLAINED
     tariff = result.tariff
     if tariff.cost_sharing is None and not any(c.reads_quantity() for c in tariff.components):
         # No component writes the quantity nor a measure (flat fees): lines of every quantity
