@@ -187,8 +187,12 @@ def usage_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFrame:
     frame = _read(rows)
     if not frame.height:
         return usage_from_rows([], year)
-    return usage_from_rows(
-        frame.select("member_id", "service__code", "last_month", "milli").iter_rows(), year
+    return frame.select(
+        pl.col("member_id").cast(pl.String),
+        pl.col("service__code").cast(pl.String).alias("service"),
+        pl.lit(year, dtype=pl.Int32).alias("year"),
+        pl.col("last_month").cast(pl.Int8).alias("month"),
+        pl.col("milli").cast(pl.Int64).alias("quantity"),
     )
 
 
