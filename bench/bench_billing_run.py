@@ -27,7 +27,11 @@ NATIONAL = "--national" in sys.argv
 # The national year (issue 12): 106,256 members, 12 services each, about 1.3 M charge lines.
 NATIONAL_PAYERS, NATIONAL_SERVICES, NATIONAL_GOAL = 106_256, 12, 60.0
 NATIONAL_TIMEOUT = 900  # seconds: `make bench` stays bounded
+if NATIONAL:  # BENCH_NATIONAL_PAYERS: a smaller national year, to profile it
+    NATIONAL_PAYERS = int(os.environ.get("BENCH_NATIONAL_PAYERS", NATIONAL_PAYERS))
 PAYERS = NATIONAL_PAYERS if NATIONAL else int(os.environ.get("BENCH_PAYERS", "10000"))
+# BENCH_PROFILE=FILE: the measured phases under cProfile, stats written to FILE.
+PROFILE = os.environ.get("BENCH_PROFILE", "")
 SERVICES = NATIONAL_SERVICES if NATIONAL else int(os.environ.get("BENCH_SERVICES", "10"))
 YEAR = 2026
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "")
@@ -248,6 +252,12 @@ def main() -> int:
     load = Timer(runs, "build_frames")
     engine = Timer(runs, "compute")
     run = AllocationRun.objects.create(year=YEAR)
+    profiler = None
+    if PROFILE:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     start, cpu = time.perf_counter(), time.process_time()
     runs.run_compute(run_id=run.pk)
     compute_seconds, compute_cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -259,6 +269,9 @@ def main() -> int:
     start, cpu = time.perf_counter(), time.process_time()
     invoices = invoices_issue(run=run, issued_on=dt.date.today())
     issue_seconds, issue_cpu = time.perf_counter() - start, time.process_time() - cpu
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(PROFILE)
     write_seconds = compute_seconds - load.seconds - engine.seconds
     write_cpu = compute_cpu - load.cpu - engine.cpu
     lines = ChargeLine.objects.filter(run=run).count()

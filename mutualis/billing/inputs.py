@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
+from django.db import connections
 from django.db.models import BigIntegerField, Case, F, IntegerField, Q, When
 from django.db.models.functions import Cast, Round
 
@@ -72,6 +73,26 @@ def _ipc(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def _read(queryset) -> pl.DataFrame:
+    """The rows of a `values_list` queryset read by a plain cursor into a frame named after
+    its fields (no converter called per value: SQLite hands dates as ISO text)."""
+    query = queryset.query
+    names = list(query.selected)  # the SELECT's columns, in the order of `values_list`
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+
+
+def _dates(column: pl.Series) -> pl.Series:
+    if column.dtype == pl.Date:
+        return column
+    if column.dtype == pl.Null:
+        return column.cast(pl.Date)
+    return column.str.to_date("%Y-%m-%d")
+
+
 def members_frame() -> pl.DataFrame:
     """Every member (one query): parents and EPCIs must be members of the frame too."""
     rows = list(
@@ -106,7 +127,7 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
         service_id__in=list(service_ids),
         start_date__lte=last,
     )
-    rows = list(
+    rows = _read(
         subscriptions.order_by("pk").values_list(
             "pk",
             "member_id",
@@ -126,18 +147,17 @@ def subscriptions_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFram
         "subscription_id", "member_id"
     ):
         covered.setdefault(subscription_id, []).append(str(member_id))
-    if not rows:
+    if not rows.height:
         return SubscriptionColumns().frame()
-    pks, member_ids, codes, scopes, starts, ends, rebills, rebills_own = zip(*rows, strict=True)
     return subscriptions_from_columns(
-        member_ids,
-        codes,
-        scopes,
-        starts,
-        ends,
-        [covered.get(pk, ()) for pk in pks],
-        rebills,
-        rebills_own,
+        rows["member_id"].cast(pl.String),
+        rows["service__code"],
+        rows["scope"],
+        _dates(rows["start_date"]),
+        _dates(rows["end_date"]),
+        [covered.get(pk, ()) for pk in rows["pk"].to_list()] if covered else [()] * rows.height,
+        rows["rebill_key"],
+        rows["rebill_own_key"],
     )
 
 
@@ -164,7 +184,16 @@ def usage_frame(*, year: int, service_ids: Iterable[int]) -> pl.DataFrame:
         .order_by("pk")
         .values_list("member_id", "service__code", "last_month", "milli")
     )
-    return usage_from_rows(rows.iterator(chunk_size=20000), year)
+    frame = _read(rows)
+    if not frame.height:
+        return usage_from_rows([], year)
+    return frame.select(
+        pl.col("member_id").cast(pl.String),
+        pl.col("service__code").cast(pl.String).alias("service"),
+        pl.lit(year, dtype=pl.Int32).alias("year"),
+        pl.col("last_month").cast(pl.Int8).alias("month"),
+        pl.col("milli").cast(pl.Int64).alias("quantity"),
+    )
 
 
 def build_frames(*, year: int, service_ids: Iterable[int]) -> EngineFrames:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from mutualis.engine.model import KIND_LABELS, ChargeRule
@@ -34,28 +36,41 @@ _KEY = "__key"
 
 def explain(result: AllocationResult) -> list[str]:
     """One text per line, in order; each distinct explained row is explained once."""
+    codes, texts = explain_codes(result)
+    return [texts[code] for code in codes.tolist()]
+
+
+def explain_codes(result: AllocationResult) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """The explanations in columns: the distinct texts, each written once, and for each line
+    the position of its text among them."""
     frame = result.lines
     if result.keys is not None:  # cost sharing: the key of each consumer line (the first ones)
         keys = ["0"] * frame.height
         keys[: len(result.keys)] = [str(int(key)) for key in result.keys]
         frame = frame.with_columns(pl.Series(_KEY, keys, dtype=pl.String))
-    columns = [name for name in frame.columns if name not in NOT_EXPLAINED]
+    unread: tuple[str, ...] = NOT_EXPLAINED
+    tariff = result.tariff
+    if tariff.cost_sharing is None and not any(c.reads_quantity() for c in tariff.components):
+        # No component writes the quantity nor a measure (flat fees): lines of every quantity
+        # share one text.
+        unread = (*NOT_EXPLAINED, "quantity", *(n for n in frame.columns if n[:8] == "measure_"))
+    columns = [name for name in frame.columns if name not in unread]
     if not columns or frame.height == 0:
-        return [_explain_row(result, row) for row in frame.select(columns).to_dicts()]
+        texts = [_explain_row(result, row) for row in frame.select(columns).to_dicts()]
+        return np.arange(len(texts), dtype=np.int64), texts
+    # One code per distinct row (in the order of first appearance), then one text per code.
     groups = (
         frame.select(columns)
         .with_row_index("__row")
         .group_by(columns, maintain_order=True)
         .agg(pl.col("__row"))
     )
-    out = [""] * frame.height
-    for row, positions in zip(
-        groups.drop("__row").to_dicts(), groups["__row"].to_list(), strict=True
-    ):
-        text = _explain_row(result, row)
-        for position in positions:
-            out[position] = text
-    return out
+    pairs = groups.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("__code"), "__row")
+    pairs = pairs.explode("__row")
+    codes = np.empty(frame.height, dtype=np.int64)
+    codes[pairs["__row"].to_numpy()] = pairs["__code"].to_numpy()
+    rows = groups.drop("__row").to_dicts()
+    return codes, [_explain_row(result, row) for row in rows]
 
 
 def _explain_row(result: AllocationResult, row: dict[str, Any]) -> str:

@@ -137,20 +137,20 @@ class SubscriptionColumns:
 
 
 def subscriptions_from_columns(
-    member_id: Sequence[int | str],
-    service: Sequence[str],
-    scope: Sequence[str],
-    start: Sequence[date | None],
-    end: Sequence[date | None],
+    member_id: Sequence[int | str] | pl.Series,
+    service: Sequence[str] | pl.Series,
+    scope: Sequence[str] | pl.Series,
+    start: Sequence[date | None] | pl.Series,
+    end: Sequence[date | None] | pl.Series,
     establishments: Sequence[Sequence[str]],
-    rebill: Sequence[str | None],
-    rebill_own: Sequence[str | None],
+    rebill: Sequence[str | None] | pl.Series,
+    rebill_own: Sequence[str | None] | pl.Series,
 ) -> pl.DataFrame:
     """The subscription frame from whole columns (the values of :class:`Scope` and
     :class:`RebillKey`, checked once per column; an empty key is none): for a reader of many
     rows, without a record nor an enum per row — the same frame as
     :class:`SubscriptionColumns`."""
-    checks: list[tuple[str, Sequence[str | None], type[StrEnum]]] = [
+    checks: list[tuple[str, Sequence[str | None] | pl.Series, type[StrEnum]]] = [
         ("scope", scope, Scope),
         ("rebill", rebill, RebillKey),
         ("rebill_own", rebill_own, RebillKey),
@@ -159,17 +159,26 @@ def subscriptions_from_columns(
         allowed: set[str | None] = {item.value for item in kind}
         if name != "scope":
             allowed |= {None, ""}
-        unknown = sorted(str(v) for v in set(values) - allowed)
+        distinct = set(values.unique()) if isinstance(values, pl.Series) else set(values)
+        unknown = sorted(str(v) for v in distinct - allowed)
         if unknown:
             raise ValueError(f"souscriptions : {name} inconnu « {unknown[0]} »")
     frame = pl.DataFrame(
         {
-            "member_id": pl.Series([str(v) for v in member_id], dtype=pl.String),
+            "member_id": (
+                member_id.cast(pl.String)
+                if isinstance(member_id, pl.Series)
+                else pl.Series([str(v) for v in member_id], dtype=pl.String)
+            ),
             "service": pl.Series(service, dtype=pl.String),
             "scope": pl.Series(scope, dtype=pl.String),
             "start": pl.Series(start, dtype=pl.Date),
             "end": pl.Series(end, dtype=pl.Date),
-            "establishments": _string_lists([list(items) for items in establishments]),
+            "establishments": (
+                _string_lists([list(items) for items in establishments])
+                if any(establishments)
+                else pl.Series([[]], dtype=pl.List(pl.String)).new_from_index(0, len(scope))
+            ),
             "rebill": pl.Series(rebill, dtype=pl.String),
             "rebill_own": pl.Series(rebill_own, dtype=pl.String),
         }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 
+import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +28,8 @@ from mutualis.billing.services.tariffs import engine_tariff
 from mutualis.core.jobs import JobFailure, Progress, job_enqueue, job_run
 from mutualis.core.signals import bulk_written
 from mutualis.engine import AllocationResult, Inputs, allocate_many
+from mutualis.engine.explain import explain_codes
+from mutualis.engine.money import QTY_SCALE
 
 logger = logging.getLogger(__name__)
 LINE_KEY = ("service_id", "member_id", "payer_id", "issuer_id", "rule", "quantity", "amount_cents")
@@ -64,6 +67,49 @@ class Computed:
             )
         return rows
 
+    def frame(self) -> pl.DataFrame:
+        """Every charge line as the columns written to the database (`LINE_FIELDS` then the
+        explanation; ids as integers, the quantity as exact decimal text), in the engine's
+        order: built by polars, each explanation text written once (`explain_codes`)."""
+        parts = [_storage_columns(tariff.service_id, result) for tariff, result in self.results]
+        return pl.concat(parts) if parts else pl.DataFrame(schema=STORAGE_SCHEMA)
+
+
+STORAGE_SCHEMA = {
+    "service": pl.Int64,
+    "member": pl.Int64,
+    "payer": pl.Int64,
+    "issuer": pl.Int64,
+    "rule": pl.String,
+    "quantity": pl.String,
+    "amount_cents": pl.Int64,
+    "explanation": pl.String,
+}
+
+
+def _decimal_text(milli: pl.Expr) -> pl.Expr:
+    """Milli-units as exact decimal text (``-1234.250``), as the databases read a Decimal."""
+    whole, frac = (milli.abs() // QTY_SCALE).cast(pl.String), milli.abs() % QTY_SCALE
+    sign = pl.when(milli < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return pl.concat_str(sign, whole, pl.lit("."), frac.cast(pl.String).str.zfill(3))
+
+
+def _storage_columns(service_id: int, result: AllocationResult) -> pl.DataFrame:
+    lines = result.lines
+    codes, texts = explain_codes(result)
+    issuer = pl.col("issuer_id").fill_null("")
+    quantity = pl.col("quantity").fill_null(0) if "quantity" in lines.columns else pl.lit(0)
+    return lines.select(
+        pl.lit(service_id, pl.Int64).alias("service"),
+        pl.col("member_id").cast(pl.Int64).alias("member"),
+        pl.col("payer_id").cast(pl.Int64).alias("payer"),
+        pl.when(issuer != "").then(issuer).cast(pl.Int64).alias("issuer"),
+        pl.col("rule").cast(pl.String),
+        _decimal_text(quantity.cast(pl.Int64)).alias("quantity"),
+        pl.col("amount_cents").cast(pl.Int64),
+        pl.Series("explanation", texts, pl.String).gather(codes).alias("explanation"),
+    ).cast(STORAGE_SCHEMA)  # type: ignore[arg-type]
+
 
 def run_request(*, year: int, created_by=None) -> AllocationRun:
     """A queued run; the computation starts on the job queue once the row is committed."""
@@ -82,12 +128,13 @@ def compute(*, tariffs: list[Tariff], frames: EngineFrames, year: int) -> Comput
     return Computed(list(zip(tariffs, results, strict=True)))
 
 
-def store_lines(run: AllocationRun, lines: list[tuple]) -> int:
-    """The charge lines of `run`, written in one set-based insert (inside its transaction)."""
+def store_lines(run: AllocationRun, lines: pl.DataFrame) -> int:
+    """The charge lines of `run` (`Computed.frame`), written in one set-based insert (inside
+    its transaction)."""
     return insert_rows(
         ChargeLine,
         ("run", *LINE_FIELDS, "explanation"),
-        ((run.pk, *line) for line in lines),
+        lines.select(pl.lit(run.pk, pl.Int64).alias("run"), pl.all()).iter_rows(),
     )
 
 
@@ -116,14 +163,14 @@ def _store(run: AllocationRun, progress: Progress) -> dict:
     frames = build_frames(year=run.year, service_ids=[t.service_id for t in tariffs])
     progress(_("Calcul de %(n)s services") % {"n": len(tariffs)})
     computed = compute(tariffs=tariffs, frames=frames, year=run.year)
-    lines = computed.lines
-    progress(_("Enregistrement de %(n)s lignes") % {"n": len(lines)})
+    lines = computed.frame()
+    progress(_("Enregistrement de %(n)s lignes") % {"n": lines.height})
     store_lines(run, lines)
     bulk_written.send(  # the audit trail records the run, not each line (COPY/executemany)
         sender=ChargeLine,
         parent=run,
         action=_("Lignes de participation calculées"),
-        count=len(lines),
+        count=lines.height,
         user=run.created_by,
     )
     RunService.objects.bulk_create(
@@ -137,8 +184,8 @@ def _store(run: AllocationRun, progress: Progress) -> dict:
     )
     run.fingerprint = frames.fingerprint(t.text for t in tariffs)
     run.fingerprint_version = FINGERPRINT_VERSION
-    run.total_cents = sum(line[6] for line in lines if line[3] is None)
-    run.line_count = len(lines)
+    run.total_cents = int(lines.filter(pl.col("issuer").is_null())["amount_cents"].sum())
+    run.line_count = lines.height
     run.save(
         update_fields=[
             "members_snapshot",

@@ -42,6 +42,21 @@ kinds = ["commune"]
 population_below = 300
 """
 
+# A flat fee whatever the quantity: lines of every quantity share one explanation (computed
+# once), which must still be each line's own text, word for word.
+FORFAIT = """service = "{code}"
+year = 2026
+
+[[components]]
+type = "flat"
+amount = 95.5
+by_kind = {{ epci = 310 }}
+
+[[exemptions]]
+kinds = ["commune"]
+population_below = 300
+"""
+
 
 def reference_usage(year, service_ids):
     """The former reading of usage: the ORM, row by row."""
@@ -197,6 +212,8 @@ def test_a_larger_operator_gives_the_same_lines_and_titres(world):
     schools = [EstablishmentFactory(parent=communes[epcis[2].pk][i]) for i in range(4)]
     comptes = ServiceFactory(unit=Unit.USER_ACCOUNT, usage_kind=UsageKind.FLOW)
     _adopt(COMPTES.format(code=comptes.code))
+    forfait = ServiceFactory(unit=Unit.USER_ACCOUNT, usage_kind=UsageKind.FLOW)
+    _adopt(FORFAIT.format(code=forfait.code))
     records = []
     # The first EPCI pays for its communes, re-bills them by use and its own share equally.
     subscription_create(
@@ -226,6 +243,7 @@ def test_a_larger_operator_gives_the_same_lines_and_titres(world):
             scope=SubscriptionScope.WITH_ESTABLISHMENTS if i < 4 else SubscriptionScope.SELF,
         )
         Subscription.objects.create(member=commune, service=comptes, start_date=dt.date(2024, 1, 1))
+        Subscription.objects.create(member=commune, service=forfait, start_date=dt.date(2026, 3, 1))
     chosen = Subscription.objects.create(
         member=epcis[2],
         service=world["certificats"],
@@ -236,6 +254,7 @@ def test_a_larger_operator_gives_the_same_lines_and_titres(world):
     for members in communes.values():
         for i, member in enumerate(members):
             records.append(_usage(member, comptes, Decimal(rng.randint(0, 40000)) / 1000))
+            records.append(_usage(member, forfait, Decimal(rng.randint(1, 500))))
             records.append(
                 _usage(member, world["ent"], Decimal(rng.randint(1, 900)), month=i % 12 + 1)
             )
@@ -256,6 +275,8 @@ def test_a_larger_operator_gives_the_same_lines_and_titres(world):
     run = computed_run(world)
     lines, invoice_lines = assert_same_results(run)
     assert len(lines) > 150
+    flat = [line for line in lines if line[0] == forfait.pk]
+    assert len({line[5] for line in flat}) > 10 and len({line[7] for line in flat}) < 5
     assert {line[4] for line in lines} >= {"tarif", "repartition", "refacturation"}
     assert len(invoice_lines) > 100
     assert pl.Series([line[6] for line in lines]).sum() > 0

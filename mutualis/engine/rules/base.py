@@ -129,6 +129,11 @@ class ComponentRule:
         """The measures the amount depends on (``quantity``, ``population``, an indicator…)."""
         return ("quantity",)
 
+    def reads_quantity(self) -> bool:
+        """Whether :meth:`explain` writes the line's quantity or a measure (the explanations
+        of a run are written once per distinct row of what they read)."""
+        return True
+
     def band_checks(self) -> list[BandCheck]:
         """The values that fall outside the voted bands (an error, never a band by default)."""
         return []

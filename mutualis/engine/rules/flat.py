@@ -39,3 +39,6 @@ class FlatFee(ComponentRule):
 
     def measures_read(self) -> tuple[str, ...]:
         return ()
+
+    def reads_quantity(self) -> bool:
+        return False
