@@ -16,6 +16,7 @@ class ImportKind(models.TextChoices):
     USAGE = "usage", _("Consommations (relevés)")
     NEEDS = "needs", _("Besoins d'une campagne d'achats groupés")
     SENSORS = "sensors", _("Capteurs")
+    WEATHER = "weather", _("Météo quotidienne (fichiers Météo-France)")
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from mutualis.imports.importers.needs import NeedsImporter
 from mutualis.imports.importers.sensors import SensorsImporter
 from mutualis.imports.importers.subscriptions import SubscriptionsImporter
 from mutualis.imports.importers.usage import UsageImporter
+from mutualis.imports.importers.weather import WeatherImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     importer.kind: importer
@@ -19,6 +20,7 @@ IMPORTERS: dict[str, type[Importer]] = {
         UsageImporter,
         NeedsImporter,
         SensorsImporter,
+        WeatherImporter,
     )
 }
 
