@@ -20,6 +20,7 @@ from mutualis.alerts.models import (
     WeatherStation,
 )
 from mutualis.alerts.readings import Grid, registers, window_start
+from mutualis.alerts.selectors import sector_series
 from mutualis.alerts.tests.tenancy import water_meter
 from mutualis.core.jobs import JobStatus, job_enqueue
 from mutualis.detection.tests.helpers import DAY
@@ -84,6 +85,14 @@ def test_a_sector_losing_water_opens_one_alert_on_its_district_meter():
     run_job()
     alert = Alert.objects.get()
     assert alert.occurrences == 2
+
+    # its page shows the district against the sum of the meters behind it, day by day
+    rows = sector_series(alert)
+    assert len(rows) >= 10
+    _day, district, metered, loss = rows[-1]
+    assert loss == pytest.approx(480.0, rel=0.05)
+    assert district == pytest.approx(metered + loss)
+    assert rows[0][3] == pytest.approx(0.0, abs=1.0)
 
 
 def test_a_school_heated_on_a_weekend_of_the_holidays_is_flagged():
