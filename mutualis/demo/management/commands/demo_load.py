@@ -31,7 +31,8 @@ class Command(BaseCommand):
         # Billing after staffing and iot: its run bills the days the staffing demo and the
         # sensors the iot demo have posted as usage; governance: it records the meeting that
         # adopted the tariffs billing loaded; insights last (reference prices for the savings).
-        for app in ("purchasing", "staffing", "iot", "billing", "governance", "insights"):
+        # alerts after iot: its sectors and heated building sit on the iot demo's fleet.
+        for app in ("purchasing", "staffing", "iot", "alerts", "billing", "governance", "insights"):
             try:
                 module = import_module(f"mutualis.{app}.demo")
             except ModuleNotFoundError as error:
