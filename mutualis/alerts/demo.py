@@ -157,12 +157,12 @@ def _boiler(member: Member, station: WeatherStation, today: dt.date) -> None:
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
+def load_demo(now: dt.datetime | None = None) -> dict[str, int]:
     member = _member()
     if member is None or MeterSector.objects.exists():
         return {"secteurs de réseau": MeterSector.objects.count()}
-    now = timezone.now()
-    today = timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     for name, start, end in HOLIDAYS:
         SchoolHoliday.objects.get_or_create(
             zone=HolidayZone.A, name=name, defaults={"starts_on": start, "ends_on": end}
