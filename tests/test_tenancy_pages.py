@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from mutualis.alerts.models import Alert
+from mutualis.alerts.models import Alert, MeterSector
 from mutualis.core.roles import ROLE_CAPABILITIES
 from mutualis.core.roles import Capability as C
 from mutualis.core.tests.tenancy import object_builders
@@ -116,6 +116,8 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/enquetes/<int:pk>/envoi/": Expect(C.MANAGE_SURVEYS),
     "operateur/enquetes/<int:pk>/relance/": Expect(C.MANAGE_SURVEYS),
     "operateur/enquetes/<int:pk>/cloture/": Expect(C.MANAGE_SURVEYS),
+    "operateur/alertes/secteurs/nouveau/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/secteurs/<int:pk>/": Expect(C.MANAGE_IOT),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -128,11 +130,25 @@ PAGE_WRITES: dict[str, Expect] = {
     P + "consentements/": agents_and(None),
     P + "consentements/<int:pk>/retrait/": agents_and(None),
     P + "enquetes/<int:pk>/": agents_and(None),
+    P + "secteurs/": agents_and(C.MANAGE_IOT),
+    P + "secteurs/<int:pk>/": agents_and(C.MANAGE_IOT),
 }
 
 
 def _lot(w):
     return w.objects[Lot]
+
+
+def _new_sector(w):
+    """A second sector of A: the first one's meters behind become a district and its meter."""
+    first, second = w.objects[MeterSector].behind.order_by("pk")
+    return {"name": "Écoles", "district": first.pk, "behind": [second.pk], "active": "on"}
+
+
+def _sector_change(w):
+    sector = w.objects[MeterSector]
+    behind = sector.behind.order_by("pk").first()
+    return {"name": "Bourg (centre)", "district": sector.district_id, "behind": [behind.pk]}
 
 
 # Valid bodies: the write happens when the visitor may make it (WRITES_SOMETHING), so a
@@ -186,6 +202,10 @@ PAGE_BODIES = {
         "contacts": "Anne R. <anne.r@example.fr>",
         "retention_days": "60",
     },
+    "operateur/alertes/secteurs/nouveau/": lambda w: _new_sector(w) | {"member": w.a.pk},
+    "operateur/alertes/secteurs/<int:pk>/": lambda w: _sector_change(w),
+    P + "secteurs/": lambda w: _new_sector(w),
+    P + "secteurs/<int:pk>/": lambda w: _sector_change(w),
     "operateur/capteurs/<int:pk>/intervention/": lambda w: {
         "kind": "battery",
         "date": "2026-11-20",
@@ -246,6 +266,10 @@ WRITES_SOMETHING = {
     "operateur/enquetes/",
     "operateur/enquetes/<int:pk>/cloture/",
     P + "enquetes/<int:pk>/",
+    "operateur/alertes/secteurs/nouveau/",
+    "operateur/alertes/secteurs/<int:pk>/",
+    P + "secteurs/",
+    P + "secteurs/<int:pk>/",
 }
 
 

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from mutualis.alerts.models import MaintenanceWindow, OnCallContact
+from mutualis.alerts.models import (
+    DailyWeather,
+    HeatingProfile,
+    MaintenanceWindow,
+    OnCallContact,
+    SchoolHoliday,
+    WeatherStation,
+)
 
 
 @admin.register(OnCallContact)
@@ -14,3 +21,30 @@ class OnCallContactAdmin(admin.ModelAdmin):
 class MaintenanceWindowAdmin(admin.ModelAdmin):
     list_display = ["member", "sensor", "starts_at", "ends_at", "note"]
     raw_id_fields = ["sensor"]
+
+
+@admin.register(WeatherStation)
+class WeatherStationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sensor"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["sensor"]
+
+
+@admin.register(DailyWeather)
+class DailyWeatherAdmin(admin.ModelAdmin):
+    list_display = ["station", "day", "minimum", "maximum", "mean"]
+    list_filter = ["station"]
+    date_hierarchy = "day"
+
+
+@admin.register(SchoolHoliday)
+class SchoolHolidayAdmin(admin.ModelAdmin):
+    list_display = ["name", "zone", "starts_on", "ends_on"]
+    list_filter = ["zone"]
+
+
+@admin.register(HeatingProfile)
+class HeatingProfileAdmin(admin.ModelAdmin):
+    list_display = ["sensor", "member", "station", "weekdays", "holiday_zone", "active"]
+    raw_id_fields = ["sensor"]
+    list_filter = ["holiday_zone", "active"]

@@ -1,10 +1,13 @@
 """The detection job: stored readings → the pure rules (mutualis.detection) → alerts.
 
 Water meters are read in chunks of sensors (memory stays bounded), their registers laid out
-as hourly columns from a local midnight ``days`` days before ``until``; alarms raised in the
-last ``recent_hours`` open or update alerts (older ones were the business of earlier runs).
+as hourly columns of **local wall-clock time** from a local midnight ``days`` days before
+``until`` (:class:`Grid`: column ``c`` is hour ``c % 24`` of day ``c // 24``, whatever the
+clock changes — the night window 00:00–06:00 stays the night); alarms raised in the last
+``recent_hours`` open or update alerts (older ones were the business of earlier runs).
 Silence is checked on every active sensor; inactivity only on the meters of homes with an
-active consent.
+active consent. The district meters of sectors are left to the network balance, and the
+buildings with a heating profile to the heating rules (detection_energy.py).
 """
 
 from __future__ import annotations
@@ -13,18 +16,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.utils import timezone
 
 from mutualis.alerts import services
-from mutualis.alerts.models import Cause, MonitoringConsent
+from mutualis.alerts.detection_energy import heating_run, sectors_run
+from mutualis.alerts.models import Cause, MeterSector, MonitoringConsent
+from mutualis.alerts.readings import Grid, registers, window_start
 from mutualis.detection.alarms import RULES
 from mutualis.detection.leaks import detect_leaks
 from mutualis.detection.presence import inactivity, silent
 from mutualis.detection.series import HOURS_PER_DAY, Hourly, from_index
-from mutualis.iot.models import Quantity, Reading, Sensor, SensorKind
+from mutualis.iot.models import Quantity, Sensor, SensorKind
 
 CHUNK = 500
-HOUR = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -43,37 +46,17 @@ class Outcome:
             self.updated += 1
 
 
-def window_start(until: dt.datetime, days: int) -> dt.datetime:
-    local = timezone.localtime(until - dt.timedelta(days=days))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def registers(sensor_ids: list[int], start: dt.datetime, hours: int) -> np.ndarray:
-    """The water registers (m³) of ``sensor_ids``, one row each, one column per hour from
-    ``start`` (the last reading of the hour), NaN where none."""
-    out = np.full((len(sensor_ids), hours), np.nan)
-    row = {pk: i for i, pk in enumerate(sensor_ids)}
-    rows = Reading.objects.filter(
-        sensor_id__in=sensor_ids,
-        measure__quantity=Quantity.WATER_VOLUME,
-        time__gte=start,
-        time__lt=start + hours * HOUR,
-    ).values_list("sensor_id", "time", "value")
-    for sensor_id, time, value in rows.iterator(chunk_size=10_000):
-        column = int((time - start) // HOUR)
-        out[row[sensor_id], column] = value
-    return out
-
-
 def run(*, until: dt.datetime, days: int = 35, recent_hours: int = 48, progress=None) -> Outcome:
     outcome = Outcome()
     start = window_start(until, days)
-    elapsed = int((until - start) // HOUR)  # hours read up to `until`
-    hours = -(-elapsed // HOURS_PER_DAY) * HOURS_PER_DAY  # whole days; the rest unread
+    grid = Grid(start, days + 1)
+    elapsed = grid.column_of(until)  # whole local hours read up to `until`
+    grid = Grid(start, -(-elapsed // HOURS_PER_DAY))  # whole days; the rest unread
     meters = list(
         Sensor.objects.filter(
             kind=SensorKind.WATER_METER, active=True, measures__quantity=Quantity.WATER_VOLUME
         )
+        .exclude(pk__in=MeterSector.objects.filter(active=True).values("district"))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -81,7 +64,7 @@ def run(*, until: dt.datetime, days: int = 35, recent_hours: int = 48, progress=
     first_weekday = start.weekday()
     for first in range(0, len(meters), CHUNK):
         ids = meters[first : first + CHUNK]
-        block = from_index(registers(ids, start, hours), first_weekday=first_weekday, scale=1000)
+        block = from_index(registers(ids, grid), first_weekday=first_weekday, scale=1000)
         found = detect_leaks(block)
         homes = [i for i, pk in enumerate(ids) if pk in consented]
         if homes:
@@ -107,7 +90,7 @@ def run(*, until: dt.datetime, days: int = 35, recent_hours: int = 48, progress=
             found_excess[recent],
             strict=True,
         ):
-            at = start + (int(h) + 1) * HOUR
+            at = grid.time_of(int(h) + 1)
             outcome.count(
                 services.alert_raise(
                     sensor=sensors[ids[int(m)]],
@@ -120,6 +103,8 @@ def run(*, until: dt.datetime, days: int = 35, recent_hours: int = 48, progress=
         outcome.sensors += len(ids)
         if progress:
             progress(done=outcome.sensors, total=len(meters))
+    sectors_run(grid=grid, elapsed=elapsed, recent_hours=recent_hours, outcome=outcome)
+    heating_run(until=until, outcome=outcome)
     _silences(until, outcome)
     services.alerts_escalate(now=until)
     services.purge_expired(now=until)

@@ -264,3 +264,30 @@ class DetectionRun(Job):
     class Meta:
         verbose_name = _("passage de la détection")
         ordering = ["-created_at"]
+
+
+from mutualis.alerts.models_energy import (  # noqa: E402  (models of the same app)
+    DailyWeather,
+    HeatingProfile,
+    HolidayZone,
+    MeterSector,
+    SchoolHoliday,
+    WeatherStation,
+)
+
+__all__ = [
+    "Alert",
+    "AlertStatus",
+    "Cause",
+    "DailyWeather",
+    "DetectionRun",
+    "HeatingProfile",
+    "HolidayZone",
+    "MaintenanceWindow",
+    "MeterSector",
+    "MonitoringConsent",
+    "OnCallContact",
+    "SchoolHoliday",
+    "Severity",
+    "WeatherStation",
+]

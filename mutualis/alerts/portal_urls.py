@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutualis.alerts import portal
+from mutualis.alerts import portal, sector_views
 
 app_name = "alerts_portal"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
         name="acknowledge",
     ),
     path("<int:member_pk>/consentements/", portal.portal_consents, name="consents"),
+    path("<int:member_pk>/secteurs/", sector_views.portal_sectors, name="sectors"),
+    path("<int:member_pk>/secteurs/<int:pk>/", sector_views.portal_sector_edit, name="sector_edit"),
     path(
         "<int:member_pk>/consentements/<int:pk>/retrait/",
         portal.portal_consent_withdraw,

@@ -47,5 +47,35 @@ def alert_series(alert: Alert) -> tuple[list[tuple[dt.datetime, float]], str]:
     return use, "L/h"
 
 
+def sector_series(alert: Alert) -> list[tuple[dt.date, float, float, float]]:
+    """For a network balance alert: per local day of its window, the district meter's volume,
+    the sum of the meters behind it and the loss (litres); empty for another alert."""
+    from mutualis.alerts.detection_energy import volumes
+    from mutualis.alerts.models import Cause, MeterSector
+    from mutualis.alerts.readings import Grid, registers
+
+    if alert.cause != Cause.NETWORK_BALANCE:
+        return []
+    sector = MeterSector.objects.filter(district=alert.sensor_id).first()
+    if sector is None:
+        return []
+    first = timezone.localtime(alert.window_start).date()
+    last = timezone.localtime(alert.window_end).date()
+    days = max((last - first).days, 1)
+    grid = Grid(timezone.make_aware(dt.datetime.combine(first, dt.time())), days)
+    behind = list(sector.behind.values_list("pk", flat=True))
+    index = registers([sector.district_id, *behind], grid)
+    block = volumes(index, grid.start.weekday(), 1000)
+    flow, known = block.by_day()
+    daily = flow.sum(axis=2)
+    whole = known.all(axis=2)
+    rows = []
+    for d in range(days):
+        if whole[:, d].all():
+            district, metered = float(daily[0, d]), float(daily[1:, d].sum())
+            rows.append((first + dt.timedelta(days=d), district, metered, district - metered))
+    return rows
+
+
 def consents_for(*, user, member):
     return MonitoringConsent.objects.visible_to(user).filter(member=member).select_related("sensor")

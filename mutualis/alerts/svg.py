@@ -16,12 +16,14 @@ def line_chart(
     title: str,
     unit: str,
     mark: dt.datetime | None = None,
+    second: Sequence[tuple[dt.datetime, float]] = (),
 ) -> str:
+    """``second``: another series on the same axes, drawn dashed (told apart without colour)."""
     if not points:
         return ""
     t0, t1 = points[0][0], points[-1][0]
     span = max((t1 - t0).total_seconds(), 1.0)
-    values = [v for _, v in points]
+    values = [v for _, v in points] + [v for _, v in second]
     low, high = min(0.0, min(values)), max(values)
     high = high if high > low else low + 1.0
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -49,6 +51,12 @@ def line_chart(
         f'<text x="{LEFT + 4}" y="{TOP + 10}" font-size="12">{escape(unit)}</text>',
         f'<polyline fill="none" stroke="#000091" stroke-width="1.5" points="{path}"/>',
     ]
+    if second:
+        dashed = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in second)
+        parts.append(
+            f'<polyline fill="none" stroke="#6a6a6a" stroke-width="2" stroke-dasharray="6 3" '
+            f'points="{dashed}"/>'
+        )
     if mark is not None and t0 <= mark <= t1:
         mx = x(mark)
         parts.append(

@@ -1,6 +1,8 @@
 """Operator pages of the alerts: the list, one alert with its series, acknowledge, resolve,
 and a detection pass launched in the background."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +21,10 @@ from mutualis.core.jobs import job_enqueue
 from mutualis.core.roles import Capability, has_capability
 
 MANAGE = Capability.MANAGE_IOT
+
+
+def _noon(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 @operator_required()
@@ -41,18 +47,35 @@ def alert_list(request):
 
 
 def alert_context(request, alert, *, can_acknowledge: bool, can_resolve: bool) -> dict:
-    points, unit = selectors.alert_series(alert)
-    chart = line_chart(
-        points,
-        title=_("Série du capteur %(sensor)s autour de l'alerte, en %(unit)s")
-        % {"sensor": alert.sensor.name, "unit": unit},
-        unit=unit,
-        mark=timezone.localtime(alert.opened_at),
-    )
+    balance = selectors.sector_series(alert)
+    if balance:
+        points = [(_noon(row[0]), row[1]) for row in balance]
+        unit = "L"
+        chart = line_chart(
+            points,
+            title=_(
+                "Volume journalier du compteur de tête %(sensor)s (trait plein) et somme des "
+                "compteurs en aval (tirets), en litres"
+            )
+            % {"sensor": alert.sensor.name},
+            unit=unit,
+            mark=timezone.localtime(alert.opened_at),
+            second=[(_noon(row[0]), row[2]) for row in balance],
+        )
+    else:
+        points, unit = selectors.alert_series(alert)
+        chart = line_chart(
+            points,
+            title=_("Série du capteur %(sensor)s autour de l'alerte, en %(unit)s")
+            % {"sensor": alert.sensor.name, "unit": unit},
+            unit=unit,
+            mark=timezone.localtime(alert.opened_at),
+        )
     return {
         "alert": alert,
         "chart": chart,
         "points": points[-48:],
+        "balance": balance,
         "unit": unit,
         "can_acknowledge": can_acknowledge and alert.status == AlertStatus.OPEN,
         "can_resolve": can_resolve and alert.status != AlertStatus.RESOLVED,

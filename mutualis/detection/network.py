@@ -32,6 +32,7 @@ class Balance:
     metered: FloatArray
     loss: FloatArray
     judged: np.ndarray  # bool: enough readings to judge
+    flagged: np.ndarray  # bool: judged and a loss above both thresholds
 
 
 def balance(
@@ -62,6 +63,6 @@ def balance(
         share = np.where(d_volume > 0, loss / d_volume, 0.0)
     flags = judged & (loss >= p.min_loss) & (share >= p.max_loss_share)
     hour_of = np.arange(windows, dtype=np.int64) * w + w - 1
-    return Balance(d_volume, metered, loss, judged), from_flags(
+    return Balance(d_volume, metered, loss, judged, flags), from_flags(
         flags, loss, "network_balance", hour_of=hour_of
     )

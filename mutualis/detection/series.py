@@ -97,6 +97,21 @@ def from_index(index: FloatArray, *, first_weekday: int = 0, scale: float = 1.0)
     return Hourly(flow, observed, first_weekday)
 
 
+def covered(index: FloatArray, max_gap: int) -> BoolArray:
+    """The hours whose volume :func:`from_index` knows: read, or spread between two readings
+    at most ``max_gap`` hours apart. Volumes over a window stay right on these hours, which is
+    what a balance of volumes needs (a meter read once a day is covered; one silent for days
+    is not)."""
+    n, hours = index.shape
+    have = ~np.isnan(index)
+    col = np.broadcast_to(np.arange(hours, dtype=np.int64), (n, hours))
+    last = np.maximum.accumulate(np.where(have, col, -1), axis=1)
+    following = np.minimum.accumulate(np.where(have, col, hours)[:, ::-1], axis=1)[:, ::-1]
+    prev = np.concatenate([np.full((n, 1), -1, dtype=np.int64), last[:, :-1]], axis=1)
+    result: BoolArray = (prev >= 0) & (following < hours) & (following - prev <= max_gap)
+    return result
+
+
 def masked(flow: FloatArray, observed: BoolArray) -> FloatArray:
     """The flows with NaN where the hour is unobserved."""
     return np.where(observed, flow, np.nan)

@@ -184,6 +184,24 @@ def _tickets() -> list[list[Any]]:
         ]
         for t in tickets.iterator(chunk_size=2000)
     ]
+def _weather() -> list[list[Any]]:
+    """The stored days in the columns of the Météo-France file (the ignored ones empty)."""
+    from mutualis.alerts.models import DailyWeather
+    from mutualis.imports.importers.weather import WeatherImporter
+
+    names = WeatherImporter.column_names()
+    rows = []
+    for w in DailyWeather.objects.select_related("station").order_by("station__code", "day"):
+        known = {
+            "num_poste": w.station.code,
+            "nom_usuel": w.station.name,
+            "aaaammjj": f"{w.day:%Y%m%d}",
+            "tn": w.minimum,
+            "tx": w.maximum,
+            "tm": w.mean,
+        }
+        rows.append([known.get(name) for name in names])
+    return rows
 
 
 @dataclass(frozen=True)
@@ -214,5 +232,6 @@ EXPORTS: dict[str, Export] = {
         Export(ImportKind.USAGE, "consommations", _usage),
         Export(ImportKind.SENSORS, "capteurs", _sensors),
         Export(ImportKind.TICKETS, "demandes-assistance", _tickets),
+        Export(ImportKind.WEATHER, "meteo-quotidienne", _weather),
     )
 }

@@ -17,6 +17,7 @@ class ImportKind(models.TextChoices):
     NEEDS = "needs", _("Besoins d'une campagne d'achats groupés")
     SENSORS = "sensors", _("Capteurs")
     TICKETS = "tickets", _("Demandes d'assistance")
+    WEATHER = "weather", _("Météo quotidienne (fichiers Météo-France)")
 
 
 class ImportJobQuerySet(models.QuerySet):

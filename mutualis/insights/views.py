@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mutualis.alerts.elus import water_energy
 from mutualis.billing.services.identity import operator_identity
 from mutualis.core.access import authenticated, member_required, operator_required
 from mutualis.core.htmx import wants_fragment
@@ -62,6 +63,7 @@ def member_page(request, member):
         "insights/member.html",
         {
             "page": selectors.member_page(member, year),
+            "water_energy": water_energy(member, year),  # the alerts' « Eau et énergie »
             "year_error": error,
             "typed_year": typed,
             "staff": has_capability(request.user, Capability.VIEW_ALL),

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from mutualis.alerts.models import Alert, Cause, MonitoringConsent
+from mutualis.alerts.models import Alert, Cause, MeterSector, MonitoringConsent
 from mutualis.iot.models import Quantity, SensorKind
 from mutualis.iot.tests.factories import make_sensor
 
@@ -43,4 +43,13 @@ def make_consent(member, *, sensor=None, viewers=()):
     return consent
 
 
-builders = {Alert: make_alert, MonitoringConsent: make_consent}
+def make_sector(member):
+    district = water_meter(member, name="Compteur de sectorisation")
+    sector = MeterSector.objects.create(member=member, name="Bourg", district=district)
+    sector.behind.set(
+        [water_meter(member, name="École"), water_meter(member, name="Salle des fêtes")]
+    )
+    return sector
+
+
+builders = {Alert: make_alert, MonitoringConsent: make_consent, MeterSector: make_sector}

@@ -9,6 +9,7 @@ from mutualis.imports.importers.sensors import SensorsImporter
 from mutualis.imports.importers.subscriptions import SubscriptionsImporter
 from mutualis.imports.importers.tickets import TicketsImporter
 from mutualis.imports.importers.usage import UsageImporter
+from mutualis.imports.importers.weather import WeatherImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     importer.kind: importer
@@ -21,6 +22,7 @@ IMPORTERS: dict[str, type[Importer]] = {
         NeedsImporter,
         SensorsImporter,
         TicketsImporter,
+        WeatherImporter,
     )
 }
 

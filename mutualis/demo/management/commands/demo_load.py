@@ -30,12 +30,14 @@ class Command(BaseCommand):
         counts = demo_load()
         # Billing after staffing and iot: its run bills the days the staffing demo and the
         # sensors the iot demo have posted as usage; governance: it records the meeting that
-        # adopted the tariffs billing loaded; surveys (answers of the adherents); insights last
+        # adopted the tariffs billing loaded; alerts after iot (its sectors and heated building
+        # sit on the iot demo's fleet); surveys (answers of the adherents); insights last
         # (reference prices for the savings).
         for app in (
             "purchasing",
             "staffing",
             "iot",
+            "alerts",
             "billing",
             "governance",
             "surveys",
