@@ -184,6 +184,8 @@ def _tickets() -> list[list[Any]]:
         ]
         for t in tickets.iterator(chunk_size=2000)
     ]
+
+
 def _weather() -> list[list[Any]]:
     """The stored days in the columns of the Météo-France file (the ignored ones empty)."""
     from mutualis.alerts.models import DailyWeather

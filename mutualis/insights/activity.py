@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from mutualis.billing.money import format_euros, format_quantity
 from mutualis.billing.services.pdf import pdf_text
