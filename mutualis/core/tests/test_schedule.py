@@ -75,10 +75,25 @@ def test_the_hourly_detection_queues_one_pass_at_a_time():
 
 def test_the_project_declares_its_recurring_work():
     names = {task.name for task in schedule.registered()}
-    assert {"iot-storage", "alerts-detection", "alerts-escalation", "alerts-retention"} <= names
+    assert {
+        "iot-storage",
+        "alerts-detection",
+        "alerts-escalation",
+        "alerts-retention",
+        "support-glpi-sync",
+        "surveys-reminders",
+    } <= names
     for task in schedule.registered():
         assert task.every >= dt.timedelta(minutes=1)
         assert task.label
+
+
+def test_the_glpi_sync_waits_for_a_configured_connection():
+    from mutualis.support.models import SupportSync
+
+    (ran,) = schedule.run_due(NOW, only="support-glpi-sync")
+    assert ran.ok and "pas configuré" in ran.message
+    assert not SupportSync.objects.exists()
 
 
 def test_the_commands_run_and_list_in_french(registry):

@@ -1,0 +1,26 @@
+"""Recurring work of the support figures (run by `mutualis schedule run`)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.core.schedule import recurring
+from mutualis.support import services
+from mutualis.support.models import SyncTrigger, glpi_connection
+
+
+@recurring(
+    "support-glpi-sync",
+    every=dt.timedelta(hours=1),
+    label=_("Synchronisation des tickets de GLPI"),
+)
+def glpi_sync(now: dt.datetime) -> str:
+    """Queues a synchronisation when GLPI is configured and none is under way."""
+    if not glpi_connection().is_configured:
+        return "GLPI n'est pas configuré : rien à lire"
+    try:
+        job = services.sync_request(trigger=SyncTrigger.SCHEDULE)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return f"synchronisation n° {job.pk} mise en file"
