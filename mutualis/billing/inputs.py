@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BigIntegerField, Case, F, IntegerField, Q, When
 from django.db.models.functions import Cast, Round
@@ -78,7 +79,10 @@ def _read(queryset) -> pl.DataFrame:
     its fields (no converter called per value: SQLite hands dates as ISO text)."""
     query = queryset.query
     names = list(query.selected)  # the SELECT's columns, in the order of `values_list`
-    sql, params = query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. `service_id__in=[]`: no query to run, no rows
+        return pl.DataFrame(schema=names)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
