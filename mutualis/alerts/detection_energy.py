@@ -10,7 +10,8 @@ meter.
 Heating: each building's energy meter with a heating profile is read over ``HEATING_DAYS``
 local days ending yesterday; its daily consumption is regressed on the degree-days of its
 weather station's daily mean temperatures (imported files, else the station's own sensor);
-the days of the last ``HEATING_RECENT_DAYS`` that break a rule open or update its alert.
+the latest day of the last ``HEATING_RECENT_DAYS`` that breaks a rule opens or updates its
+alert (one per building and rule).
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ from django.utils import timezone
 from mutualis.alerts import services
 from mutualis.alerts.models import DailyWeather, HeatingProfile, MeterSector, SchoolHoliday
 from mutualis.alerts.readings import Grid, registers
-from mutualis.detection.alarms import RULES
-from mutualis.detection.heating import heating
+from mutualis.detection.heating import judge
 from mutualis.detection.network import balance
 from mutualis.detection.series import HOURS_PER_DAY, Hourly, covered, from_index
 from mutualis.iot.models import DailyRollup, Quantity
@@ -157,18 +157,24 @@ def heating_run(*, until: dt.datetime, outcome) -> None:
         energy = np.where(known.sum(axis=2) >= HOURS_PER_DAY - 4, flow.sum(axis=2), np.nan)
         temperature = temperatures(station, days)
         occupied = np.stack([occupancy(p, days, holidays) for p in group])
-        _fit, alarms = heating(energy, temperature, occupied, reference=~np.isnan(temperature))
-        for m, h, r, x in zip(alarms.meter, alarms.hour, alarms.rule, alarms.excess, strict=True):
-            day = int(h) // HOURS_PER_DAY
-            if day < HEATING_DAYS - HEATING_RECENT_DAYS:
-                continue
-            at = grid.time_of((day + 1) * HOURS_PER_DAY)
-            outcome.count(
-                services.alert_raise(
-                    sensor=group[int(m)].sensor,
-                    cause=RULES[int(r)],
-                    at=at,
-                    measured=float(x),
-                    window=(at - dt.timedelta(days=28), at),
+        verdict = judge(energy, temperature, occupied, reference=~np.isnan(temperature))
+        recent = slice(HEATING_DAYS - HEATING_RECENT_DAYS, HEATING_DAYS)
+        for cause, flags, measured in (
+            ("heating_unoccupied", verdict.unoccupied, energy),
+            ("heating_out_of_line", verdict.out_of_line, verdict.excess),
+        ):
+            for m, profile in enumerate(group):
+                days_flagged = np.nonzero(flags[m, recent])[0]
+                if days_flagged.size == 0:
+                    continue
+                day = HEATING_DAYS - HEATING_RECENT_DAYS + int(days_flagged[-1])
+                at = grid.time_of((day + 1) * HOURS_PER_DAY)
+                outcome.count(
+                    services.alert_raise(
+                        sensor=profile.sensor,
+                        cause=cause,
+                        at=at,
+                        measured=float(measured[m, day]),
+                        window=(at - dt.timedelta(days=28), at),
+                    )
                 )
-            )

@@ -63,18 +63,25 @@ def fit(energy: FloatArray, dju: FloatArray, use: BoolArray) -> Fit:
     return Fit(intercept, slope, sigma, n)
 
 
-def heating(
+@dataclass(frozen=True)
+class Verdict:
+    """Per building (row) and day (column): the fit, and which days break which rule."""
+
+    fit: Fit
+    unoccupied: BoolArray  # heated when unoccupied
+    out_of_line: BoolArray
+    excess: FloatArray  # consumption above the fit (kWh)
+
+
+def judge(
     energy: FloatArray,
     mean_temperature: FloatArray,
     occupied: BoolArray,
     p: HeatingParams = HeatingParams(),
     *,
     reference: BoolArray | None = None,
-) -> tuple[Fit, Alarms]:
-    """Alarms per building (row) and day (column; raised at the end of the day).
-
-    ``reference`` (days) chooses the fitting days (default: all); only occupied ones are used.
-    """
+) -> Verdict:
+    """The two rules, day by day (see :func:`heating`)."""
     dju = degree_days(mean_temperature)
     ref = np.ones(dju.shape, dtype=np.bool_) if reference is None else reference
     f = fit(energy, dju, occupied & ref[None, :])
@@ -94,10 +101,26 @@ def heating(
             & (residual > p.k * f.sigma[:, None])
             & (residual > p.min_relative * np.abs(expected))
         )
-    hours = np.arange(dju.size, dtype=np.int64) * HOURS_PER_DAY + HOURS_PER_DAY - 1
-    return f, concat(
+    return Verdict(f, empty_heated, out_of_line, residual)
+
+
+def heating(
+    energy: FloatArray,
+    mean_temperature: FloatArray,
+    occupied: BoolArray,
+    p: HeatingParams = HeatingParams(),
+    *,
+    reference: BoolArray | None = None,
+) -> tuple[Fit, Alarms]:
+    """Alarms per building (row) and day (column; raised at the end of the day).
+
+    ``reference`` (days) chooses the fitting days (default: all); only occupied ones are used.
+    """
+    v = judge(energy, mean_temperature, occupied, p, reference=reference)
+    hours = np.arange(energy.shape[1], dtype=np.int64) * HOURS_PER_DAY + HOURS_PER_DAY - 1
+    return v.fit, concat(
         [
-            from_flags(empty_heated, energy, "heating_unoccupied", hour_of=hours),
-            from_flags(out_of_line, residual, "heating_out_of_line", hour_of=hours),
+            from_flags(v.unoccupied, energy, "heating_unoccupied", hour_of=hours),
+            from_flags(v.out_of_line, v.excess, "heating_out_of_line", hour_of=hours),
         ]
     )

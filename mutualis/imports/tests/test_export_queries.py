@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mutualis.alerts.models import DailyWeather, WeatherStation
 from mutualis.catalog.models import SubscriptionScope
 from mutualis.imports.exports import EXPORTS
 from mutualis.imports.tests.factories import (
@@ -45,6 +46,9 @@ def add_rows(n: int) -> None:
             member=epci, service=service, period="month", year=2026, month=1, quantity=3
         )
         make_sensor(commune)
+        station, _ = WeatherStation.objects.get_or_create(code="33281001", defaults={"name": "M"})
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=DailyWeather.objects.count())
+        DailyWeather.objects.create(station=station, day=day, minimum=1.5, maximum=9.0)
 
 
 def queries_of(kind: str) -> tuple[int, int]:
