@@ -8,43 +8,44 @@ from mutualis.alerts.models import (
     SchoolHoliday,
     WeatherStation,
 )
+from mutualis.core.admin import ModelAdmin
 
 
 @admin.register(OnCallContact)
-class OnCallContactAdmin(admin.ModelAdmin):
+class OnCallContactAdmin(ModelAdmin):
     list_display = ["name", "member", "email", "escalation", "active"]
     list_filter = ["escalation", "active"]
     search_fields = ["name", "email", "member__name"]
 
 
 @admin.register(MaintenanceWindow)
-class MaintenanceWindowAdmin(admin.ModelAdmin):
+class MaintenanceWindowAdmin(ModelAdmin):
     list_display = ["member", "sensor", "starts_at", "ends_at", "note"]
     raw_id_fields = ["sensor"]
 
 
 @admin.register(WeatherStation)
-class WeatherStationAdmin(admin.ModelAdmin):
+class WeatherStationAdmin(ModelAdmin):
     list_display = ["name", "code", "sensor"]
     search_fields = ["name", "code"]
     raw_id_fields = ["sensor"]
 
 
 @admin.register(DailyWeather)
-class DailyWeatherAdmin(admin.ModelAdmin):
+class DailyWeatherAdmin(ModelAdmin):
     list_display = ["station", "day", "minimum", "maximum", "mean"]
     list_filter = ["station"]
     date_hierarchy = "day"
 
 
 @admin.register(SchoolHoliday)
-class SchoolHolidayAdmin(admin.ModelAdmin):
+class SchoolHolidayAdmin(ModelAdmin):
     list_display = ["name", "zone", "starts_on", "ends_on"]
     list_filter = ["zone"]
 
 
 @admin.register(HeatingProfile)
-class HeatingProfileAdmin(admin.ModelAdmin):
+class HeatingProfileAdmin(ModelAdmin):
     list_display = ["sensor", "member", "station", "weekdays", "holiday_zone", "active"]
     raw_id_fields = ["sensor"]
     list_filter = ["holiday_zone", "active"]

@@ -21,6 +21,7 @@ from mutualis.imports.tests.factories import (
 from mutualis.iot.tests.factories import make_sensor
 from mutualis.members.models import Agreement
 from mutualis.metering.models import UsageRecord
+from mutualis.support.models import Ticket, TicketSource, TicketStatus
 
 
 def add_rows(n: int) -> None:
@@ -49,6 +50,14 @@ def add_rows(n: int) -> None:
         station, _ = WeatherStation.objects.get_or_create(code="33281001", defaults={"name": "M"})
         day = dt.date(2026, 1, 1) + dt.timedelta(days=DailyWeather.objects.count())
         DailyWeather.objects.create(station=station, day=day, minimum=1.5, maximum=9.0)
+        Ticket.objects.create(
+            source=TicketSource.IMPORT,
+            external_id=f"T-{commune.pk}",
+            member=commune,
+            title="Mot de passe oublié",
+            status=TicketStatus.SOLVED,
+            opened_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC),
+        )
 
 
 def queries_of(kind: str) -> tuple[int, int]:
