@@ -16,3 +16,10 @@ class TicketAdmin(admin.ModelAdmin):
     list_filter = ["source", "status"]
     search_fields = ["external_id", "title", "member__name"]
     raw_id_fields = ["member", "entity"]
+
+    # Tickets come from GLPI or a file: the admin shows them, never edits them.
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Ticket._meta.fields]

@@ -4,6 +4,7 @@ figures of the year in a few French sentences, and all the members' for the oper
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mutualis.core.numbers import format_number
 from mutualis.support.figures import Figures, format_duration
 from mutualis.support.selectors import MemberSupport, all_members_figures, member_support
 
@@ -26,7 +27,7 @@ def sentences(figures: Figures) -> list[str]:
             "%(n)s demandes d'assistance, dont %(open)s pas encore résolues.",
             figures.tickets,
         )
-        % {"n": figures.tickets, "open": figures.open}
+        % {"n": format_number(figures.tickets), "open": format_number(figures.open)}
     ]
     if figures.response:
         lines.append(
@@ -49,8 +50,8 @@ def sentences(figures: Figures) -> list[str]:
             _("Résolues dans le délai promis : %(percent)s (%(met)s sur %(counted)s).")
             % {
                 "percent": _percent(figures.resolution_sla.percent),
-                "met": figures.resolution_sla.met,
-                "counted": figures.resolution_sla.counted,
+                "met": format_number(figures.resolution_sla.met),
+                "counted": format_number(figures.resolution_sla.counted),
             }
         )
     if figures.longest:

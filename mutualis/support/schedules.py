@@ -1,4 +1,5 @@
-"""Recurring work of the support figures (run by `mutualis schedule run`)."""
+"""Recurring work of the support (run by `mutualis schedule run`, core/schedule.py): the GLPI
+synchronisation every hour, queued as a background job, once GLPI's address and token are set."""
 
 import datetime as dt
 
@@ -10,15 +11,10 @@ from mutualis.support import services
 from mutualis.support.models import SyncTrigger, glpi_connection
 
 
-@recurring(
-    "support-glpi-sync",
-    every=dt.timedelta(hours=1),
-    label=_("Synchronisation des tickets de GLPI"),
-)
+@recurring("support-glpi-sync", every=dt.timedelta(hours=1), label=_("Synchronisation GLPI"))
 def glpi_sync(now: dt.datetime) -> str:
-    """Queues a synchronisation when GLPI is configured and none is under way."""
     if not glpi_connection().is_configured:
-        return "GLPI n'est pas configuré : rien à lire"
+        return "GLPI n'est pas connecté : rien à faire"
     try:
         job = services.sync_request(trigger=SyncTrigger.SCHEDULE)
     except ValidationError as error:

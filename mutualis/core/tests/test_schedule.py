@@ -88,14 +88,6 @@ def test_the_project_declares_its_recurring_work():
         assert task.label
 
 
-def test_the_glpi_sync_waits_for_a_configured_connection():
-    from mutualis.support.models import SupportSync
-
-    (ran,) = schedule.run_due(NOW, only="support-glpi-sync")
-    assert ran.ok and "pas configuré" in ran.message
-    assert not SupportSync.objects.exists()
-
-
 def test_the_commands_run_and_list_in_french(registry):
     out = StringIO()
     call_command("schedule_run", stdout=out)
