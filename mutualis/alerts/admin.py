@@ -34,6 +34,9 @@ class WeatherStationAdmin(ModelAdmin):
 @admin.register(DailyWeather)
 class DailyWeatherAdmin(ModelAdmin):
     list_display = ["station", "day", "minimum", "maximum", "mean"]
+    # Temperatures come from the Météo-France files (import « météo quotidienne »): a wrong
+    # day is corrected by importing the file again, not typed here.
+    readonly_fields = ["minimum", "maximum", "mean"]
     list_filter = ["station"]
     date_hierarchy = "day"
 
