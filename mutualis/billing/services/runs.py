@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualis.billing.bulk import insert_rows
+from mutualis.billing.bulk import insert_frame
 from mutualis.billing.inputs import FINGERPRINT_VERSION, EngineFrames, build_frames
 from mutualis.billing.models import (
     AllocationRun,
@@ -131,11 +131,7 @@ def compute(*, tariffs: list[Tariff], frames: EngineFrames, year: int) -> Comput
 def store_lines(run: AllocationRun, lines: pl.DataFrame) -> int:
     """The charge lines of `run` (`Computed.frame`), written in one set-based insert (inside
     its transaction)."""
-    return insert_rows(
-        ChargeLine,
-        ("run", *LINE_FIELDS, "explanation"),
-        lines.select(pl.lit(run.pk, pl.Int64).alias("run"), pl.all()).iter_rows(),
-    )
+    return insert_frame(ChargeLine, lines.select(pl.lit(run.pk, pl.Int64).alias("run"), pl.all()))
 
 
 def run_compute(*, run_id: int) -> dict | None:
