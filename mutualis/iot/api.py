@@ -173,32 +173,36 @@ class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.readings(user=self.request.user)
 
     def filter_queryset(self, queryset):
-        params = self.request.query_params
-        sensor = params.get("sensor")
-        if sensor is not None:
-            if not sensor.isdigit():
-                raise exceptions.ValidationError({"sensor": _("Un numéro de capteur est attendu.")})
-            queryset = queryset.filter(sensor_id=int(sensor))
-        quantity = params.get("quantity")
-        if quantity is not None:
-            if quantity not in Quantity.values:
-                raise exceptions.ValidationError({"quantity": _("Grandeur inconnue.")})
-            queryset = queryset.filter(measure__quantity=quantity)
-        for name, lookup in (("since", "time__gte"), ("until", "time__lt")):
-            raw = params.get(name)
-            if raw is not None:
-                moment = _moment(raw)
-                if moment is None:
-                    raise exceptions.ValidationError(
-                        {name: _("Une heure ISO 8601 avec son fuseau est attendue.")}
-                    )
-                queryset = queryset.filter(**{lookup: moment})
-        return queryset
+        return filter_by_sensor_and_period(queryset, self.request.query_params, "time", _moment)
 
 
-def _moment(raw: str):
+def filter_by_sensor_and_period(queryset, params, field: str, parse):
+    """The filters of the readings and of the rollups: `sensor`, `quantity`, and the period
+    [`since`, `until`) on `field`, each bound read by `parse` (raises ValidationError)."""
+    sensor = params.get("sensor")
+    if sensor is not None:
+        if not sensor.isdigit():
+            raise exceptions.ValidationError({"sensor": _("Un numéro de capteur est attendu.")})
+        queryset = queryset.filter(sensor_id=int(sensor))
+    quantity = params.get("quantity")
+    if quantity is not None:
+        if quantity not in Quantity.values:
+            raise exceptions.ValidationError({"quantity": _("Grandeur inconnue.")})
+        queryset = queryset.filter(measure__quantity=quantity)
+    for name, lookup in (("since", "gte"), ("until", "lt")):
+        raw = params.get(name)
+        if raw is not None:
+            queryset = queryset.filter(**{f"{field}__{lookup}": parse(name, raw)})
+    return queryset
+
+
+def _moment(name: str, raw: str):
     try:
         moment = parse_datetime(raw)
     except ValueError:
-        return None
-    return moment if moment is not None and moment.tzinfo is not None else None
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise exceptions.ValidationError(
+            {name: _("Une heure ISO 8601 avec son fuseau est attendue.")}
+        )
+    return moment

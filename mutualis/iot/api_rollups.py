@@ -1,11 +1,11 @@
 """JSON API of the rollups: a member's hourly and daily figures, with the same rights as the
 readings (a member's agents see their members' sensors only)."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 
 from mutualis.core.numbers import InputError, parse_date
+from mutualis.iot.api import filter_by_sensor_and_period
 from mutualis.iot.models import UNITS, DailyRollup, HourlyRollup, Quantity
 
 FIELDS = ["id", "sensor", "measure", "quantity", "unit", "count", "min", "max", "mean", "sum"]
@@ -54,27 +54,15 @@ class _RollupViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     def filter_queryset(self, queryset):
-        params = self.request.query_params
-        sensor = params.get("sensor")
-        if sensor is not None:
-            if not sensor.isdigit():
-                raise exceptions.ValidationError({"sensor": _("Un numéro de capteur est attendu.")})
-            queryset = queryset.filter(sensor_id=int(sensor))
-        quantity = params.get("quantity")
-        if quantity is not None:
-            if quantity not in Quantity.values:
-                raise exceptions.ValidationError({"quantity": _("Grandeur inconnue.")})
-            queryset = queryset.filter(measure__quantity=quantity)
-        for name, lookup in (("since", "gte"), ("until", "lt")):
-            raw = params.get(name)
-            if raw is not None:
-                try:
-                    day = parse_date(raw)
-                except InputError as error:
-                    raise exceptions.ValidationError({name: error.message}) from error
-                field = "hour__date" if self.bound == "hour" else "day"
-                queryset = queryset.filter(**{f"{field}__{lookup}": day})
-        return queryset
+        field = "hour__date" if self.bound == "hour" else "day"
+        return filter_by_sensor_and_period(queryset, self.request.query_params, field, _day)
+
+
+def _day(name: str, raw: str):
+    try:
+        return parse_date(raw)
+    except InputError as error:
+        raise exceptions.ValidationError({name: error.message}) from error
 
 
 @extend_schema_view(list=extend_schema(parameters=_parameters("jour", "2026-11-30")))

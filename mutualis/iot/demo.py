@@ -5,7 +5,8 @@ as usage of « Plateforme objets connectés » (billed by the demo's run).
 
 Runs after the demo operator (mutualis.demo) and before the billing demo; deterministic and
 idempotent (a fleet in place is left as it is). The history is written set-based: a value a
-day for three months, a value an hour for the last day, then the rollups rebuilt.
+day for three months, a value an hour for the last day (on PostgreSQL in the monthly
+partitions, created first), then the rollups built in one statement per table.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from mutualis.iot import ingest_store
+from mutualis.iot import ingest_store, storage
 from mutualis.iot.ingest.simulation import EPOCH, PROFILES, Profile, field_map, values
 from mutualis.iot.models import (
     Decoder,
@@ -29,7 +30,7 @@ from mutualis.iot.models import (
     Sensor,
     SensorEvent,
 )
-from mutualis.iot.rollups import rollups_rebuild
+from mutualis.iot.rollups import rollups_fold_all
 from mutualis.iot.usage import iot_usage_post
 from mutualis.members.models import Member, MemberKind
 
@@ -190,6 +191,10 @@ def _history(pairs, now: dt.datetime) -> int:
     moments = [HISTORY_START + dt.timedelta(days=d, hours=11) for d in range(days)]
     moments += [hourly_from + dt.timedelta(hours=h) for h in range(HOURLY_DAYS * 24 + 1)]
     at = np.array([(m - EPOCH).total_seconds() / 3600 for m in moments])
+    for table in storage.PARTITIONED:  # PostgreSQL: the history in its monthly partitions
+        if storage.is_partitioned(table):
+            months = storage.months_between(HISTORY_START.date(), end.date())
+            storage.partitions_create(table, months)
     written = 0
     seen: dict[int, dt.datetime] = {}
     for code, profile in PROFILES.items():
@@ -219,7 +224,7 @@ def _history(pairs, now: dt.datetime) -> int:
             ingest_store.readings_insert(*columns)
             written += len(columns[3])
     ingest_store.sensors_seen(seen)
-    rollups_rebuild(since=HISTORY_START.date())
+    rollups_fold_all(HISTORY_START)
     return written
 
 

@@ -5,13 +5,14 @@ so an uplink delivered twice (an MQTT redelivery, a webhook retried) is stored o
 not matter: a late uplink lands at its own time. Anything that cannot be stored goes to the
 quarantine table with its reason; nothing here raises on a bad message.
 
-The writes are set-based (`ingest_store`): one statement per table and batch. On PostgreSQL
-the values the insert really wrote are folded into the rollups in the same transaction
-(`rollups.rollups_add`); on SQLite the touched hours and days are recomputed afterwards.
+The writes are set-based (`ingest_store`). On PostgreSQL the batch is copied into a temporary
+table and one statement inserts the readings and folds the values it really wrote into the
+rollups, in the same transaction; on SQLite the touched hours and days are recomputed
+afterwards.
 
-A long-running worker resolves DevEUIs through a :class:`DeviceDirectory` (an in-process
-cache, refreshed after `ttl` seconds); the webhook reads the referential afresh at each
-request.
+A long-running worker resolves DevEUIs (and knows the gateways already registered) through a
+:class:`DeviceDirectory` (an in-process cache, refreshed after `ttl` seconds); the webhook
+reads the referential afresh at each request.
 """
 
 import datetime as dt
@@ -24,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from mutualis.iot import ingest_store
 from mutualis.iot.ingest.lpp import LppError
@@ -39,7 +40,7 @@ from mutualis.iot.models import (
     QuarantinedMessage,
     QuarantineReason,
 )
-from mutualis.iot.rollups import rollups_add, rollups_refresh
+from mutualis.iot.rollups import rollups_refresh
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 4000  # characters of a quarantined message kept
@@ -92,10 +93,12 @@ class DeviceDirectory:
         self.ttl = ttl
         self._targets: dict[str, Target] = {}
         self._loaded_at = 0.0
+        self.gateways: set[str] = set()  # identifiers of gateways registered
 
     def resolve(self, dev_euis: set[str]) -> dict[str, Target]:
         if self.ttl <= 0 or time.monotonic() - self._loaded_at > self.ttl:
             self._targets = {}
+            self.gateways = set()
             self._loaded_at = time.monotonic()
         missing = dev_euis - self._targets.keys()
         if missing:
@@ -246,7 +249,8 @@ def _ingest(messages: list[Message], directory: DeviceDirectory | None) -> Inges
             parsed.append((message, _parse(message)))
         except Malformed as exc:
             batch.set_aside(message, QuarantineReason.MALFORMED, f"{exc.reason}: {exc.detail}")
-    targets = (directory or DeviceDirectory()).resolve({u.dev_eui for _m, u in parsed})
+    directory = directory or DeviceDirectory()
+    targets = directory.resolve({u.dev_eui for _m, u in parsed})
     for message, uplink in parsed:
         batch.relayed(uplink)
         target = targets.get(uplink.dev_eui)
@@ -263,19 +267,21 @@ def _ingest(messages: list[Message], directory: DeviceDirectory | None) -> Inges
             continue
         batch.add(uplink, target, values)
     batch.result.readings = len(batch.values)
+    columns = (batch.sensor_ids, batch.measure_ids, batch.times, batch.values)
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
-        inserted = ingest_store.readings_insert(
-            batch.sensor_ids, batch.measure_ids, batch.times, batch.values
-        )
-        if inserted is not None:  # PostgreSQL: the values really inserted, folded in at once
-            rollups_add(inserted)
+        if postgres:  # readings, rollups, sensors: one statement
+            ingest_store.readings_store(*columns, batch.sensors_seen)
+        else:
+            ingest_store.readings_insert(*columns)
+            ingest_store.sensors_seen(batch.sensors_seen)
         if batch.quarantine:
             QuarantinedMessage.objects.bulk_create(
                 batch.quarantine, batch_size=500, ignore_conflicts=True
             )
-        ingest_store.sensors_seen(batch.sensors_seen)
-        ingest_store.gateways_seen(batch.gateways_seen)
-    if inserted is None:  # SQLite: once committed, the touched hours and days recomputed
+        ingest_store.gateways_seen(batch.gateways_seen, directory.gateways)
+    directory.gateways.update(batch.gateways_seen)
+    if not postgres:  # SQLite: once committed, the touched hours and days recomputed
         rollups_refresh(zip(batch.sensor_ids, batch.measure_ids, batch.times, strict=True))
     return batch.result
 

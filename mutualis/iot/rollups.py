@@ -1,28 +1,29 @@
 """Hourly and daily rollups of the readings, kept up to date after each ingestion batch.
 
-For the ingestion (and anything else that writes readings), one call once the readings are
-committed:
+Both tables are the same code driven by a :class:`RollupSpec` (`HOURLY`, `DAILY`): the bucket,
+what a bucket is recomputed from (an hour from the readings, a day — in TIME_ZONE — from its
+hourly rollups), its advisory lock, and the bucket of a time in SQL.
+
+On PostgreSQL the ingestion does not recompute: the statement that inserts a batch's readings
+carries `fold_ctes()`, data-modifying CTEs that fold the rows the insert really wrote
+(redelivered ones left out) into their hourly and daily rollups, one upsert per table (counts
+and sums added, min/max widened, the last value taken when later), and move each measure's
+latest value forward. Each upsert is atomic per row and writes its rows in the order of their
+keys, so that concurrent workers neither lose a count nor deadlock; the batch first takes the
+advisory locks of `rollups_refresh` shared (`lock_buckets`), so that a refresh (exclusive)
+never reads the readings of a batch whose rollups are half folded.
+
+Elsewhere (SQLite), and for anything else that writes readings, one call once the readings
+are committed:
 
     rollups_refresh(touched)   # touched: iterable of (sensor_id, measure_id, time)
 
 recomputes, from the readings, the hourly rollup of each (sensor, measure, hour) touched, then
-the daily rollup of each (sensor, measure, day) those hours fall in (days in TIME_ZONE, from
-the hourly rollups), and moves each measure's latest value forward. Recomputing a whole
-bucket (rather than adding the new values to it) keeps a redelivered uplink from counting
-twice and a late one in its place. On PostgreSQL, concurrent workers refreshing the same hour
-or day take turns (transaction-scoped advisory locks, always taken in the same order), so the
-last write of a bucket is always computed from all the values committed before it.
-
-On PostgreSQL the ingestion does not recompute: in the transaction that inserts the readings,
-
-    rollups_add(inserted)      # inserted: the rows (sensor_id, measure_id, time, value)
-                               # the insert really wrote (RETURNING), redelivered ones left out
-
-folds those values into their hourly and daily rollups with one upsert each (counts and sums
-added, min/max widened, the last value taken when later). Each upsert is atomic per row and
-writes its rows in the order of their keys, so that concurrent workers neither lose a count
-nor deadlock; it takes the advisory locks of `rollups_refresh` shared, so that a refresh
-(exclusive) never reads the readings of a batch whose rollups are half folded.
+the daily rollup of each (sensor, measure, day) those hours fall in, and moves each measure's
+latest value forward. Recomputing a whole bucket (rather than adding the new values to it)
+keeps a redelivered uplink from counting twice and a late one in its place. On PostgreSQL,
+concurrent refreshes of the same hour or day take turns (transaction-scoped advisory locks,
+always taken in the same order).
 
 `rollups_rebuild()` (command `mutualis iot rollups`) recomputes every bucket of a period from
 the readings still kept.
@@ -31,18 +32,19 @@ the readings still kept.
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from mutualis.iot.models import DailyRollup, HourlyRollup, Measure, Reading
+from mutualis.iot.models import DailyRollup, HourlyRollup, Measure, Reading, Rollup
 from mutualis.iot.storage import retention_cutoff
 
 HOUR = dt.timedelta(hours=1)
 ROLLUP_FIELDS = ["count", "min", "max", "sum", "last", "last_time"]
-_HOUR_LOCK, _DAY_LOCK = 7101, 7102  # advisory lock classes
 _LOCKS = "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::integer[]) AS k"
 _SHARED_LOCKS = "SELECT pg_advisory_xact_lock_shared(%s, k) FROM unnest(%s::integer[]) AS k"
 
@@ -64,6 +66,67 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
+@dataclass(frozen=True)
+class RollupSpec:
+    """One rollup table and how its buckets are made."""
+
+    model: type[Rollup]
+    bucket: str  # the model's bucket field
+    of_hour: Callable[[dt.datetime], Any]  # the bucket an hour (UTC) falls in
+    window: Callable[[Any], tuple[dt.datetime, dt.datetime]]  # a bucket's [start, end) in UTC
+    source: type  # what a bucket is recomputed from
+    source_time: str
+    source_last: str  # the source's field of the last value
+    aggregates: Callable[[], dict]  # the rollup's fields (but `last`) over the source's rows
+    lock: int  # advisory lock class
+    lock_key: Callable[[Any], int]  # a bucket's lock key
+    sql_bucket: str  # PostgreSQL: the bucket of the time `t` (%(zone)s: TIME_ZONE)
+    sql_type: str
+
+
+HOURLY = RollupSpec(
+    model=HourlyRollup,
+    bucket="hour",
+    of_hour=lambda hour: hour,
+    window=lambda hour: (hour, hour + HOUR),
+    source=Reading,
+    source_time="time",
+    source_last="value",
+    aggregates=lambda: {
+        "count": Count("id"),
+        "min": Min("value"),
+        "max": Max("value"),
+        "sum": Sum("value"),
+        "last_time": Max("time"),
+    },
+    lock=7101,
+    lock_key=lambda hour: int(hour.timestamp()) // 3600,
+    sql_bucket="date_trunc('hour', t, 'UTC')",
+    sql_type="timestamptz",
+)
+DAILY = RollupSpec(
+    model=DailyRollup,
+    bucket="day",
+    of_hour=day_of,
+    window=day_bounds,
+    source=HourlyRollup,
+    source_time="hour",
+    source_last="last",
+    aggregates=lambda: {
+        "count": Sum("count"),
+        "min": Min("min"),
+        "max": Max("max"),
+        "sum": Sum("sum"),
+        "last_time": Max("last_time"),
+    },
+    lock=7102,
+    lock_key=dt.date.toordinal,
+    sql_bucket="(date_trunc('hour', t, 'UTC') AT TIME ZONE %(zone)s)::date",
+    sql_type="date",
+)
+SPECS = (HOURLY, DAILY)  # in this order: a day is made of its hours, locks taken so
+
+
 Pairs = set[tuple[int, int]]  # (sensor_id, measure_id)
 
 
@@ -79,40 +142,50 @@ def rollups_refresh(touched: Iterable[tuple[int, int, dt.datetime]]) -> int:
     if not hours:
         return 0
     written = 0
+    latest: dict[int, tuple[dt.datetime, float]] = {}
     with transaction.atomic():
-        _lock(_HOUR_LOCK, [int(hour.timestamp()) // 3600 for hour in hours])
-        days: dict[dt.date, Pairs] = defaultdict(set)
-        latest: dict[int, tuple[dt.datetime, float]] = {}
-        for hour, pairs in sorted(hours.items()):
-            for rollup in _hourly(hour, pairs):
-                written += 1
-                known = latest.get(rollup.measure_id)
-                if known is None or rollup.last_time > known[0]:
-                    latest[rollup.measure_id] = (rollup.last_time, rollup.last)
-            days[day_of(hour)] |= pairs
-        _lock(_DAY_LOCK, [day.toordinal() for day in days])
-        for day, pairs in sorted(days.items()):
-            _daily(day, pairs)
+        for spec in SPECS:  # the hours first: the days are made of them
+            buckets: dict[Any, Pairs] = defaultdict(set)
+            for hour, pairs in hours.items():
+                buckets[spec.of_hour(hour)] |= pairs
+            _lock(spec, buckets)
+            for bucket, pairs in sorted(buckets.items()):
+                rollups = _recompute(spec, bucket, pairs)
+                if spec is HOURLY:
+                    written += len(rollups)
+                    for rollup in rollups:
+                        known = latest.get(rollup.measure_id)
+                        if known is None or rollup.last_time > known[0]:
+                            latest[rollup.measure_id] = (rollup.last_time, rollup.last)
         _move_latest(latest)
     return written
 
 
-def _lock(kind: int, keys: Iterable[int], *, shared: bool = False) -> None:
+def _lock(spec: RollupSpec, buckets: Iterable, *, shared: bool = False) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite: one writer at a time anyway
     sql = _SHARED_LOCKS if shared else _LOCKS  # taken in the (sorted) array's order
+    keys = sorted({spec.lock_key(bucket) for bucket in buckets})
     with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, sorted(set(keys))])
+        cursor.execute(sql, [spec.lock, keys])
 
 
-_FOLD = """
+def lock_buckets(hours: Iterable[dt.datetime]) -> None:
+    """PostgreSQL, before folding values of these hours (UTC) into the rollups: the locks of
+    their hours and days, shared (a refresh of one of them waits for the batch's commit)."""
+    hours = set(hours)
+    for spec in SPECS:
+        _lock(spec, {spec.of_hour(hour) for hour in hours}, shared=True)
+
+
+_FOLD = """{name} AS (
 INSERT INTO {table} ({sensor}, {measure}, {bucket}, {count}, {min}, {max}, {sum}, {last},
   {last_time})
-SELECT s, m, b, count(*), min(v), max(v), sum(v), (array_agg(v ORDER BY t DESC))[1], max(t)
-FROM unnest(%s::bigint[], %s::bigint[], %s::{kind}[], %s::timestamptz[],
-  %s::double precision[]) AS r(s, m, b, t, v)
-GROUP BY s, m, b
-ORDER BY s, m, b
+SELECT s, m, {sql_bucket}, count(*), min(v), max(v), sum(v), (array_agg(v ORDER BY t DESC))[1],
+  max(t)
+FROM {source}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
 ON CONFLICT ({sensor}, {measure}, {bucket}) DO UPDATE SET
   {count} = {table}.{count} + EXCLUDED.{count},
   {sum} = {table}.{sum} + EXCLUDED.{sum},
@@ -121,62 +194,48 @@ ON CONFLICT ({sensor}, {measure}, {bucket}) DO UPDATE SET
   {last} = CASE WHEN EXCLUDED.{last_time} > {table}.{last_time}
     THEN EXCLUDED.{last} ELSE {table}.{last} END,
   {last_time} = GREATEST({table}.{last_time}, EXCLUDED.{last_time})
-"""
+)"""
+_LATEST = """rollup_latest AS (
+UPDATE {table} AS x SET {last_time} = l.t, {last_value} = l.v
+FROM (SELECT DISTINCT ON (m) m, t, v FROM {source} ORDER BY m, t DESC) AS l
+WHERE x.{pk} = l.m AND (x.{last_time} IS NULL OR x.{last_time} < l.t)
+)"""
 
 
-def _fold(model, bucket: str, kind: str, columns: list[list]) -> None:
-    """One upsert of the values (columns: sensors, measures, buckets, times, values) into
-    their buckets of the rollup model, rows written in the order of their keys."""
+def fold_ctes(source: str) -> str:
+    """PostgreSQL: the data-modifying CTEs, to be put in the statement that inserts readings,
+    that fold the rows of the CTE `source` (columns s, m, t, v: the values really inserted,
+    each once) into every rollup, rows written in the order of their keys, and move the
+    measures' latest values forward (never back). Parameter: %(zone)s, the TIME_ZONE."""
     quote = connection.ops.quote_name
-    names = {
-        name: quote(model._meta.get_field(name).column)
-        for name in ["sensor", "measure", bucket, *ROLLUP_FIELDS]
-    }
-    names["bucket"] = names.pop(bucket)
-    sql = _FOLD.format(table=quote(model._meta.db_table), kind=kind, **names)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, columns)
-
-
-def rollups_add(inserted: Iterable[tuple[int, int, dt.datetime, float]]) -> int:
-    """PostgreSQL: folds readings just inserted (each exactly once: the rows the insert
-    returned) into their hourly and daily rollups and moves the measures' latest values
-    forward, in the caller's transaction. Values before the raw retention are skipped, as
-    `rollups_refresh` does. Returns the number of values folded."""
-    cutoff = retention_cutoff(settings.IOT_RAW_RETENTION_DAYS)
-    sensors: list[int] = []
-    measures: list[int] = []
-    hours: list[dt.datetime] = []
-    days: list[dt.date] = []
-    times: list[dt.datetime] = []
-    values: list[float] = []
-    day_by_hour: dict[dt.datetime, dt.date] = {}
-    latest: dict[int, tuple[dt.datetime, float]] = {}
-    for sensor_id, measure_id, moment, value in inserted:
-        if cutoff is not None and moment < cutoff:
-            continue
-        hour = hour_of(moment)
-        day = day_by_hour.get(hour)
-        if day is None:
-            day = day_by_hour[hour] = day_of(hour)
-        sensors.append(sensor_id)
-        measures.append(measure_id)
-        hours.append(hour)
-        days.append(day)
-        times.append(moment)
-        values.append(value)
-        known = latest.get(measure_id)
-        if known is None or moment > known[0]:
-            latest[measure_id] = (moment, value)
-    if not values:
-        return 0
-    with transaction.atomic():
-        _lock(_HOUR_LOCK, [int(hour.timestamp()) // 3600 for hour in day_by_hour], shared=True)
-        _lock(_DAY_LOCK, [day.toordinal() for day in day_by_hour.values()], shared=True)
-        _fold(HourlyRollup, "hour", "timestamptz", [sensors, measures, hours, times, values])
-        _fold(DailyRollup, "day", "date", [sensors, measures, days, times, values])
-        _move_latest(latest)
-    return len(values)
+    ctes = []
+    for spec in SPECS:
+        meta = spec.model._meta
+        names = {
+            name: quote(meta.get_field(name).column)
+            for name in ["sensor", "measure", *ROLLUP_FIELDS]
+        }
+        ctes.append(
+            _FOLD.format(
+                name=f"rollup_{spec.bucket}",
+                table=quote(meta.db_table),
+                bucket=quote(meta.get_field(spec.bucket).column),
+                sql_bucket=spec.sql_bucket,
+                source=source,
+                **names,
+            )
+        )
+    meta = Measure._meta
+    ctes.append(
+        _LATEST.format(
+            table=quote(meta.db_table),
+            pk=quote(meta.pk.column),
+            last_time=quote(meta.get_field("last_time").column),
+            last_value=quote(meta.get_field("last_value").column),
+            source=source,
+        )
+    )
+    return ",\n".join(ctes)
 
 
 def _scope(queryset, pairs: Pairs | None, sensor_ids: Iterable[int] | None = None):
@@ -189,97 +248,41 @@ def _scope(queryset, pairs: Pairs | None, sensor_ids: Iterable[int] | None = Non
     return queryset
 
 
-def _hourly(hour: dt.datetime, pairs: Pairs | None, sensor_ids=None) -> list[HourlyRollup]:
-    """The hour's rollups recomputed from the readings and written (inserted or updated)."""
-    end = hour + HOUR
-    window = Q(time__gte=hour, time__lt=end)
+def _recompute(spec: RollupSpec, bucket, pairs: Pairs | None, sensor_ids=None) -> list[Rollup]:
+    """The bucket's rollups recomputed from the spec's source and written (inserted or
+    updated): an hour from the readings, a day from its hourly rollups."""
+    start, end = spec.window(bucket)
+    window = Q(**{f"{spec.source_time}__gte": start, f"{spec.source_time}__lt": end})
     last = (
-        Reading.objects.filter(
+        spec.source.objects.filter(
             window, sensor_id=OuterRef("sensor_id"), measure_id=OuterRef("measure_id")
         )
-        .order_by("-time")
-        .values("value")[:1]
+        .order_by(f"-{spec.source_time}")
+        .values(spec.source_last)[:1]
     )
     rows = (
-        _scope(Reading.objects.filter(window), pairs, sensor_ids)
+        _scope(spec.source.objects.filter(window), pairs, sensor_ids)
         .values("sensor_id", "measure_id")
         .order_by()
-        .annotate(
-            n=Count("id"),
-            low=Min("value"),
-            high=Max("value"),
-            total=Sum("value"),
-            latest=Max("time"),
-            last_value=Subquery(last),
+        .annotate(  # prefixed: the source may have fields of these names
+            **{f"agg_{name}": aggregate for name, aggregate in spec.aggregates().items()},
+            agg_last=Subquery(last),
         )
     )
     rollups = [
-        HourlyRollup(
+        spec.model(
             sensor_id=row["sensor_id"],
             measure_id=row["measure_id"],
-            hour=hour,
-            count=row["n"],
-            min=row["low"],
-            max=row["high"],
-            sum=row["total"],
-            last=row["last_value"],
-            last_time=row["latest"],
+            **{spec.bucket: bucket},
+            **{name: row[f"agg_{name}"] for name in ROLLUP_FIELDS},
         )
         for row in rows
     ]
-    HourlyRollup.objects.bulk_create(
+    spec.model.objects.bulk_create(
         rollups,
         batch_size=1000,
         update_conflicts=True,
-        unique_fields=["sensor", "measure", "hour"],
-        update_fields=ROLLUP_FIELDS,
-    )
-    return rollups
-
-
-def _daily(day: dt.date, pairs: Pairs | None, sensor_ids=None) -> list[DailyRollup]:
-    """The day's rollups recomputed from its hourly rollups and written."""
-    start, end = day_bounds(day)
-    window = Q(hour__gte=start, hour__lt=end)
-    last = (
-        HourlyRollup.objects.filter(
-            window, sensor_id=OuterRef("sensor_id"), measure_id=OuterRef("measure_id")
-        )
-        .order_by("-hour")
-        .values("last")[:1]
-    )
-    rows = (
-        _scope(HourlyRollup.objects.filter(window), pairs, sensor_ids)
-        .values("sensor_id", "measure_id")
-        .order_by()
-        .annotate(
-            n=Sum("count"),
-            low=Min("min"),
-            high=Max("max"),
-            total=Sum("sum"),
-            latest=Max("last_time"),
-            last_value=Subquery(last),
-        )
-    )
-    rollups = [
-        DailyRollup(
-            sensor_id=row["sensor_id"],
-            measure_id=row["measure_id"],
-            day=day,
-            count=row["n"],
-            min=row["low"],
-            max=row["high"],
-            sum=row["total"],
-            last=row["last_value"],
-            last_time=row["latest"],
-        )
-        for row in rows
-    ]
-    DailyRollup.objects.bulk_create(
-        rollups,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["sensor", "measure", "day"],
+        unique_fields=["sensor", "measure", spec.bucket],
         update_fields=ROLLUP_FIELDS,
     )
     return rollups
@@ -291,21 +294,86 @@ def _move_latest(latest: dict[int, tuple[dt.datetime, float]]) -> None:
     if not latest:
         return
     if connection.vendor == "postgresql":
-        rows = sorted(latest.items())
-        values = ", ".join(["(%s, %s::timestamptz, %s::double precision)"] * len(rows))
-        params: list = []
-        for measure_id, (moment, value) in rows:
-            params += [measure_id, moment, value]
+        ids = sorted(latest)
         with connection.cursor() as cursor:
-            update = "UPDATE iot_measure AS m SET last_time = v.t, last_value = v.x FROM "
-            rows_sql = f"(VALUES {values}) AS v(id, t, x) "  # placeholders only
-            newer = "WHERE m.id = v.id AND (m.last_time IS NULL OR m.last_time < v.t)"
-            cursor.execute(update + rows_sql + newer, params)
+            cursor.execute(
+                "UPDATE iot_measure AS m SET last_time = v.t, last_value = v.x "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::double precision[]) "
+                "AS v(id, t, x) "
+                "WHERE m.id = v.id AND (m.last_time IS NULL OR m.last_time < v.t)",
+                [ids, [latest[pk][0] for pk in ids], [latest[pk][1] for pk in ids]],
+            )
         return
     for measure_id, (moment, value) in latest.items():
         Measure.objects.filter(pk=measure_id).filter(
             Q(last_time__isnull=True) | Q(last_time__lt=moment)
         ).update(last_time=moment, last_value=value)
+
+
+_PG_ALL = """WITH kept AS (SELECT sensor_id AS s, measure_id AS m, time AS t, value AS v
+FROM iot_reading WHERE time >= %(since)s), """
+_LITE_HOURLY = """
+INSERT INTO iot_hourlyrollup (sensor_id, measure_id, hour, count, min, max, sum, last, last_time)
+SELECT s, m, b, count(*), min(v), max(v), sum(v), max(lv), max(t) FROM (
+  SELECT sensor_id AS s, measure_id AS m, strftime('%%Y-%%m-%%d %%H:00:00', time) AS b,
+    time AS t, value AS v,
+    first_value(value) OVER (PARTITION BY sensor_id, measure_id,
+      strftime('%%Y-%%m-%%d %%H:00:00', time) ORDER BY time DESC) AS lv
+  FROM iot_reading WHERE time >= %s
+) GROUP BY s, m, b
+"""
+_LITE_DAILY = """
+INSERT INTO iot_dailyrollup (sensor_id, measure_id, day, count, min, max, sum, last, last_time)
+SELECT s, m, b, sum(n), min(lo), max(hi), sum(total), max(lv), max(t) FROM (
+  SELECT r.sensor_id AS s, r.measure_id AS m, d.day AS b, r.count AS n, r.min AS lo,
+    r.max AS hi, r.sum AS total, r.last_time AS t,
+    first_value(r.last) OVER (PARTITION BY r.sensor_id, r.measure_id, d.day
+      ORDER BY r.hour DESC) AS lv
+  FROM iot_hourlyrollup AS r JOIN iot_day_of_hour AS d ON d.hour = r.hour
+  WHERE r.hour >= %s
+) GROUP BY s, m, b
+"""
+
+
+def rollups_fold_all(since: dt.datetime) -> None:
+    """Builds the rollups of every reading from `since` on in one set-based statement per
+    table, for a history loaded in bulk into empty rollups (the demo): PostgreSQL folds them
+    as the ingestion does (`fold_ctes`); SQLite groups the hours, then the days through a
+    table of the hours' days (in TIME_ZONE). The measures' latest values follow."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _PG_ALL + fold_ctes("kept") + " SELECT 1",
+                {"since": since, "zone": settings.TIME_ZONE},
+            )
+        return
+    bounds = Reading.objects.filter(time__gte=since).aggregate(last=Max("time"))
+    if bounds["last"] is None:
+        return
+    hours, hour = [], hour_of(since)
+    while hour <= bounds["last"]:
+        hours.append(hour)
+        hour += HOUR
+    text = "%Y-%m-%d %H:%M:%S"
+    with transaction.atomic(), connection.cursor() as cursor:
+        start = since.astimezone(dt.UTC).strftime(text)
+        cursor.execute(_LITE_HOURLY, [start])
+        cursor.execute("CREATE TEMPORARY TABLE iot_day_of_hour (hour text PRIMARY KEY, day text)")
+        cursor.executemany(
+            "INSERT INTO iot_day_of_hour VALUES (%s, %s)",
+            [(h.strftime(text), day_of(h).isoformat()) for h in hours],
+        )
+        cursor.execute(_LITE_DAILY, [hour_of(since).strftime(text)])
+        cursor.execute("DROP TABLE iot_day_of_hour")
+    _latest_from_hours(Measure.objects.all())
+
+
+def _latest_from_hours(measures) -> None:
+    latest = HourlyRollup.objects.filter(measure_id=OuterRef("pk")).order_by("-hour")
+    measures.update(
+        last_time=Subquery(latest.values("last_time")[:1]),
+        last_value=Subquery(latest.values("last")[:1]),
+    )
 
 
 def rollups_rebuild(
@@ -333,17 +401,18 @@ def rollups_rebuild(
     while day <= end:
         with transaction.atomic():
             low, high = day_bounds(day)
-            # As rollups_refresh: no batch folds values into the day while it is recomputed.
-            _lock(_HOUR_LOCK, range(int(low.timestamp()) // 3600, int(high.timestamp()) // 3600))
-            _lock(_DAY_LOCK, [day.toordinal()])
-            hourly = HourlyRollup.objects.filter(hour__gte=low, hour__lt=high)
-            _scope(hourly, None, sensor_ids).delete()
-            _scope(DailyRollup.objects.filter(day=day), None, sensor_ids).delete()
+            hours = []
             hour = low
             while hour < high:
-                _hourly(hour, None, sensor_ids)
+                hours.append(hour)
                 hour += HOUR
-            _daily(day, None, sensor_ids)
+            # As rollups_refresh: no batch folds values into the day while it is recomputed.
+            for spec, buckets in ((HOURLY, hours), (DAILY, [day])):
+                _lock(spec, buckets)
+                window = {f"{spec.bucket}__gte": buckets[0], f"{spec.bucket}__lte": buckets[-1]}
+                _scope(spec.model.objects.filter(**window), None, sensor_ids).delete()
+                for bucket in buckets:
+                    _recompute(spec, bucket, None, sensor_ids)
         days += 1
         if progress is not None:
             progress(day)
@@ -351,9 +420,5 @@ def rollups_rebuild(
     measures = Measure.objects.all()
     if sensor_ids is not None:
         measures = measures.filter(sensor_id__in=sensor_ids)
-    latest = HourlyRollup.objects.filter(measure_id=OuterRef("pk")).order_by("-hour")
-    measures.update(
-        last_time=Subquery(latest.values("last_time")[:1]),
-        last_value=Subquery(latest.values("last")[:1]),
-    )
+    _latest_from_hours(measures)
     return days
