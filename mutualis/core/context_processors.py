@@ -17,6 +17,7 @@ def _operator_sections() -> list[tuple[str, str, tuple[str, ...]]]:
         (_("Achats groupés"), reverse("purchasing:index"), ()),
         (_("Informaticiens"), reverse("staffing:index"), ()),
         (_("Capteurs"), reverse("iot:sensor_list"), ()),
+        (_("Alertes"), reverse("alerts:list"), ()),
         (_("Instances"), reverse("governance:index"), ()),
         (_("Assistance"), reverse("support:index"), ()),
         (_("Enquêtes"), reverse("surveys:index"), ()),
@@ -38,6 +39,7 @@ def _operator_groups() -> list[tuple[str, tuple[str, ...]]]:
                 reverse("catalog:request_inbox"),
                 reverse("support:index"),
                 reverse("surveys:index"),
+                reverse("proconnect:requests"),
             ),
         ),
         (_("Facturation"), (reverse("billing:index"),)),
@@ -45,7 +47,7 @@ def _operator_groups() -> list[tuple[str, tuple[str, ...]]]:
             _("Services partagés"),
             (reverse("purchasing:index"), reverse("staffing:index")),
         ),
-        (_("Capteurs"), (reverse("iot:sensor_list"),)),
+        (_("Capteurs"), (reverse("iot:sensor_list"), reverse("alerts:list"))),
         (
             _("Élus et instances"),
             (reverse("insights:home"), reverse("governance:index"), reverse("audit:search")),
@@ -97,7 +99,11 @@ def _proconnect_requests(user) -> list:
     if not count:
         return []
     return [
-        (_("Accès ProConnect (%(count)s)") % {"count": count}, reverse("proconnect:requests"), ())
+        (
+            _("Accès ProConnect (%(count)s à traiter)") % {"count": count},
+            reverse("proconnect:requests"),
+            (),
+        )
     ]
 
 
@@ -125,10 +131,14 @@ def _grouped(sections, current: str | None) -> list[dict]:
         if not children:
             continue
         placed.update(c["url"] for c in children)
-        counts = [c["label"][c["label"].index(" (") :] for c in children if " (" in c["label"]]
+        counts = [
+            c["label"][c["label"].index(" (") + 2 : -1] for c in children if " (" in c["label"]
+        ]
+        if counts:
+            label = f"{label} ({', '.join(counts)})"
         groups.append(
             {
-                "label": label + "".join(counts) if len(children) > 1 else children[0]["label"],
+                "label": label if len(children) > 1 else children[0]["label"],
                 "url": children[0]["url"],
                 "current": any(c["current"] for c in children),
                 "children": children if len(children) > 1 else [],

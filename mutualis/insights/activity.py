@@ -15,6 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from mutualis.billing.money import format_euros, format_quantity
 from mutualis.billing.services.pdf import pdf_text
+from mutualis.core.numbers import format_number
 from mutualis.insights.report import _styles, _table
 from mutualis.insights.selectors import MemberPage
 
@@ -95,7 +96,7 @@ def activity_report_pdf(activity: Activity, operator_name: str) -> bytes:
         _p(_("Les membres"), styles["h"]),
         _p(
             _("%(n)s membres ont reçu des titres de recettes en %(year)s.")
-            % {"n": activity.members, "year": activity.year},
+            % {"n": format_number(activity.members), "year": activity.year},
             styles["body"],
         ),
         _table(
@@ -138,7 +139,10 @@ def activity_report_pdf(activity: Activity, operator_name: str) -> bytes:
         _p(_("L'informaticien mutualisé et les capteurs"), styles["h"]),
         _p(
             _("%(days)s jours d'informaticien mutualisé passés chez les membres ; %(n)s capteurs.")
-            % {"days": format_quantity(activity.technician_days), "n": activity.sensors},
+            % {
+                "days": format_quantity(activity.technician_days),
+                "n": format_number(activity.sensors),
+            },
             styles["body"],
         ),
         *_support_block(activity.year, styles),

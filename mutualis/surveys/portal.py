@@ -33,7 +33,11 @@ def portal_surveys(request, member):
         }
         for campaign in _campaigns(member).order_by("-year", "kind")
     ]
-    return render(request, "surveys/portal/list.html", {"member": member, "rows": rows})
+    return render(
+        request,
+        "surveys/portal/list.html",
+        {"member": member, "rows": rows, "may_answer": roles.SURVEY_ANSWER.allows(request.user)},
+    )
 
 
 @member_required(model=SurveyCampaign, write=roles.SURVEY_ANSWER)
@@ -78,6 +82,7 @@ def portal_answer(request, member, pk):
             "campaign": campaign,
             "definition": campaign.definition,
             "response": response,
+            "is_open": campaign.accepts_answers(),
             "form": form,
             "lines": selectors.answer_lines(campaign, response.answers) if response else [],
         },

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from mutualis.core.numbers import format_number
 from mutualis.surveys.selectors import MemberSatisfaction
 from mutualis.surveys.templatetags.surveys import percent
 
@@ -45,6 +46,6 @@ def operator_sentence(block: MemberSatisfaction) -> str:
         "nationale : %(reference)s."
     ) % {
         "operator": percent(block.operator_rate),
-        "n": block.respondents,
+        "n": format_number(block.respondents),
         "reference": percent(block.national_reference),
     }

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +16,7 @@ from mutualis.core.roles import Capability, has_capability
 from mutualis.core.tabular import tabular_response
 from mutualis.members.models import Member
 from mutualis.surveys import selectors, services
-from mutualis.surveys.definitions import MULTIPLE
+from mutualis.surveys.definitions import CHOICE, MULTIPLE, Kind
 from mutualis.surveys.forms import CampaignEditForm, CampaignForm, InvitationForm
 from mutualis.surveys.models import SurveyCampaign, SurveyMailing
 
@@ -223,10 +224,16 @@ def member_answer(request, pk, member_pk):
     )
 
 
+def _score(response) -> object:
+    return response.satisfaction if response and response.satisfaction is not None else ""
+
+
 def export_rows(campaign: SurveyCampaign):
-    """One line per invited member: its answer to each question (codes as headers, so that
-    a file of one year reads beside the next)."""
+    """One line per invited member: its answer to each question, in French (each header
+    ends with the question's code in brackets, so that a file of one year reads beside the
+    next); the satisfaction column only for the satisfaction survey."""
     questions = campaign.definition.questions
+    scored = campaign.kind == Kind.SATISFACTION
     headers = [
         _("membre"),
         _("SIREN"),
@@ -234,8 +241,8 @@ def export_rows(campaign: SurveyCampaign):
         _("répondu"),
         _("répondu le"),
         _("répondu par"),
-        *[q.code for q in questions],
-        _("satisfaction (%)"),
+        *[f"{q.text} [{q.code}]" for q in questions],
+        *([_("satisfaction (%)")] if scored else []),
     ]
     rows = []
     for row in selectors.member_rows(campaign):
@@ -243,8 +250,13 @@ def export_rows(campaign: SurveyCampaign):
         answers = response.answers if response else {}
         values = []
         for q in questions:
-            value = answers.get(q.code, "")
-            values.append(", ".join(value) if q.type == MULTIPLE else value)
+            value, labels = answers.get(q.code, ""), q.option_labels
+            if q.type == MULTIPLE:
+                values.append(", ".join(labels.get(str(v), str(v)) for v in value))
+            elif q.type == CHOICE:
+                values.append(labels.get(str(value), value))
+            else:  # a scale or a level: its number; a text: as written
+                values.append(value)
         rows.append(
             [
                 member.name,
@@ -256,7 +268,7 @@ def export_rows(campaign: SurveyCampaign):
                 if response and response.answered_by
                 else "",
                 *values,
-                response.satisfaction if response and response.satisfaction is not None else "",
+                *([_score(response)] if scored else []),
             ]
         )
     return headers, rows
@@ -269,5 +281,8 @@ def campaign_export(request, pk):
     headers, rows = export_rows(campaign)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return tabular_response(
-        file_stem=f"enquete-{campaign.kind}-{campaign.year}", fmt=fmt, headers=headers, rows=rows
+        file_stem=slugify(f"enquete {campaign.get_kind_display()} {campaign.year}"),
+        fmt=fmt,
+        headers=headers,
+        rows=rows,
     )

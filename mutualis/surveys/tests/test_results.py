@@ -89,7 +89,9 @@ def test_results_page_and_exports_for_the_operator():
     assert "Taux de réponse" in page and "50,0\u00a0%" in page and "92\u00a0%" in page
     export = client.get(reverse("surveys:export", args=[campaign.pk]) + "?format=csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["membre", "SIREN", "nature", "répondu"] and "offer_fit" in rows[0]
+    assert rows[0][:4] == ["membre", "SIREN", "nature", "répondu"]
+    assert any(h.endswith("[offer_fit]") and h[0].isupper() for h in rows[0])  # French text
+    assert export["Content-Disposition"].endswith('enquete-satisfaction-annuelle-2026.csv"')
     answered = {row[0]: row for row in rows[1:]}
     assert answered[members[0].name][3] == "oui" and answered[members[1].name][3] == "non"
     assert answered[members[0].name][-1] == "100,0"
