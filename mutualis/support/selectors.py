@@ -5,7 +5,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from mutualis.core.jobs import fail_abandoned
@@ -86,8 +87,26 @@ class Row:
     figures: Figures
 
 
+# The operator's table is kept this long for the same tickets (the waits of open tickets
+# grow with time: a figure is at most that old).
+TABLE_SECONDS = 600
+
+
 def operator_table(year: int, query: str = "") -> list[Row]:
-    """Every member with tickets in the year (found by name), with its figures."""
+    """Every member with tickets in the year (found by name), with its figures. Computed once
+    for the same tickets (count and last change: a synchronisation, an import or an entity
+    tied to a member changes them) within TABLE_SECONDS, then read from the cache."""
+    version = tickets_of_year(year).aggregate(n=Count("pk"), changed=Max("updated_at"))
+    stamp = version["changed"].timestamp() if version["changed"] else 0
+    key = f"support:table:{year}:{normalize_name(query)}:{version['n']}:{stamp}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _operator_table(year, query)
+        cache.set(key, rows, TABLE_SECONDS)
+    return rows
+
+
+def _operator_table(year: int, query: str) -> list[Row]:
     tickets = tickets_of_year(year).filter(member__isnull=False)
     if query and (needle := normalize_name(query)):
         tickets = tickets.filter(member__search_name__contains=needle)

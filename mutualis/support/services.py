@@ -144,7 +144,7 @@ def entity_map(*, entity: SupportEntity, member: Member | None) -> int:
     entity.member = member
     entity.matched_automatically = False
     entity.save(update_fields=["member", "matched_automatically"])
-    return Ticket.objects.filter(entity=entity).update(member=member)
+    return Ticket.objects.filter(entity=entity).update(member=member, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -84,3 +84,24 @@ def test_tying_an_entity_brings_its_tickets(client, members):
     assert response.status_code == 302
     assert Ticket.objects.get(external_id="o1").member == medoc
     assert make_entity(begles).tickets.filter(status=TicketStatus.SOLVED).count() == 4
+
+
+def test_the_operators_table_follows_new_tickets_and_entities_tied_to_members(client, members):
+    """The table is kept between views, but a new ticket or an entity tied to a member shows
+    at the next view."""
+    from mutualis.support.services import entity_map
+
+    begles, _talence = members
+    client.force_login(UserFactory(operator_role="read_only"))
+    assert "Mérignac" not in client.get("/operateur/assistance/", {"annee": YEAR - 1}).text
+    merignac = MemberFactory(name="Mérignac")
+    make_ticket(merignac, external_id="m1", opened_at=opened(7))
+    assert "Mérignac" in client.get("/operateur/assistance/", {"annee": YEAR - 1}).text
+    orphan = SupportEntity.objects.get(name="Syndicat > Eaux du Médoc")
+    before = client.get("/operateur/assistance/", {"annee": YEAR - 1}).text
+    assert "1 demande n'est rattachée à aucun membre" in before
+    entity_map(entity=orphan, member=begles)
+    after = client.get("/operateur/assistance/", {"annee": YEAR - 1}).text
+    assert "rattachée à aucun membre" not in after
+    begles_row = after.split(f'{begles.pk}/?annee={YEAR - 1}">Bègles</a></th>', 1)[1]
+    assert begles_row.startswith('<td class="num">5</td>')  # its 4 tickets and the entity's
