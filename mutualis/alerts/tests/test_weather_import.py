@@ -58,8 +58,8 @@ def test_a_bad_cell_refuses_the_whole_file_naming_line_and_column():
     report = run_import("weather", "Q_33.csv", content)
     assert not report.ok
     assert {(e.file, e.line, e.field) for e in report.errors} == {
-        ("Q_33.csv", 3, "aaaammjj"),
-        ("Q_33.csv", 4, "tm"),
+        ("Q_33.csv", 3, "AAAAMMJJ"),
+        ("Q_33.csv", 4, "TM"),
     }
     assert "n'existe pas" in report.errors[0].message
     assert DailyWeather.objects.count() == 0 and WeatherStation.objects.count() == 0

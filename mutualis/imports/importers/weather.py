@@ -108,7 +108,8 @@ def parse_celsius(value: Any) -> float | None:
         number = float(text)
     except ValueError as exc:
         raise FieldError(
-            _("« %(value)s » n'est pas une température en °C (12.4).") % {"value": text[:20]}
+            _("« %(value)s » n'est pas une température en °C (12.4 ou 12,4).")
+            % {"value": text[:20]}
         ) from exc
     if not -LIMIT_C <= number <= LIMIT_C:
         raise FieldError(_("%(value)s °C : hors de −60 à 60 °C.") % {"value": text})
@@ -170,7 +171,11 @@ class WeatherImporter(Importer):
         return WeatherRow(row.line, code, name, day, minimum, maximum, mean)
 
     def key(self, cleaned: WeatherRow):
-        return (cleaned.code, cleaned.day), "num_poste, aaaammjj"
+        return (cleaned.code, cleaned.day), "NUM_POSTE, AAAAMMJJ"
+
+    def error(self, line: int | None, column: str, message: str) -> None:
+        """Columns named as Météo-France's header writes them (« TN », not « tn »)."""
+        super().error(line, column.upper(), message)
 
     @transaction.atomic
     def apply_all(self, cleaned_rows: list[WeatherRow], report: ImportReport) -> None:
