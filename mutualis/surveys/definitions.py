@@ -58,6 +58,13 @@ class Question:
     max_picks: int = 0
     required: bool = True
     counts_in_satisfaction: bool = False
+    result_text: str = ""
+    """How the operator's results name the question when its text speaks to the member
+    (« Vos thèmes prioritaires » → « Thèmes prioritaires des membres »)."""
+
+    @property
+    def heading(self) -> str:
+        return str(self.result_text or self.text)
 
     @property
     def option_labels(self) -> dict[str, str]:
@@ -151,6 +158,7 @@ PRIORITIES_V1 = Definition(
             options=PRIORITY_THEMES,
             min_picks=4,
             max_picks=5,
+            result_text=_("Thèmes prioritaires des membres"),
         ),
         Question(
             "comment",

@@ -68,6 +68,12 @@ def test_priorities_ranking_and_maturity_per_theme():
     top = [(pick.code, pick.count, pick.rank) for _label, pick in ranking[:4]]
     assert top == [("security", 3, 1), ("data", 2, 2), ("inclusion", 2, 2), ("energy", 2, 2)]
     assert ranking[0][1].share == 100 and ranking[-1][1].count == 0
+    client = Client()
+    client.force_login(UserFactory(read_only=True))
+    page = client.get(reverse("surveys:results", args=[grid.pk])).content.decode()
+    # The question speaks to the member; the operator's results name what it collects.
+    assert "<h2>Thèmes prioritaires des membres</h2>" in page
+    assert "Vos thèmes prioritaires" not in page
 
     maturity = open_campaign(members[:2], kind=Kind.MATURITY, year=2026)
     levels = {q.code: 2 for q in maturity.definition.questions}
