@@ -92,6 +92,13 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         if "nonce" in kwargs:  # the ID token (the userinfo JWT carries no nonce)
             if "exp" not in payload or "iat" not in payload:
                 raise SuspiciousOperation("ProConnect ID token without exp or iat.")
+            asked = config.acr_values().split()
+            if asked and payload.get("acr") not in asked:
+                # The level asked (acr_values) is a wish the provider may not honour: the
+                # ID token says which level it did, and a lower one is refused.
+                raise SuspiciousOperation(
+                    f"ProConnect ID token with acr {payload.get('acr')!r}, not one of {asked}."
+                )
             self.id_token_claims = payload
         return payload
 

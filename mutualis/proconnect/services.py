@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -63,6 +64,22 @@ def _link(user, claims: dict) -> ProConnectIdentity:
     identity = ProConnectIdentity.objects.create(user=user, sub=claims["sub"])
     _touch(identity, claims)
     return identity
+
+
+def unlink(user) -> bool:
+    """Unties the account from its ProConnect identity (the next ProConnect login with that
+    identity is treated as a new one). Refused to an account without a password of its own:
+    it could no longer sign in. Returns whether there was an identity."""
+    if not user.has_usable_password():
+        raise ValidationError(
+            _(
+                "Votre compte n'a pas de mot de passe : définissez-en un (« Mot de passe "
+                "oublié » sur la page de connexion) avant de délier ProConnect, sinon vous ne "
+                "pourriez plus vous connecter."
+            )
+        )
+    deleted, _by_model = ProConnectIdentity.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("connexion/proconnect/resultat/", views.outcome, name="outcome"),
     path("compte/proconnect/", views.account, name="account"),
     path("compte/proconnect/lier/", views.link, name="link"),
+    path("compte/proconnect/delier/", views.unlink, name="unlink"),
     path("operateur/acces-proconnect/", views.requests_list, name="requests"),
     path("operateur/acces-proconnect/<int:pk>/", views.request_detail, name="request"),
 ]

@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from mozilla_django_oidc import views as oidc_views
 from requests import RequestException
 
@@ -163,6 +164,22 @@ def link(request):
         return redirect("proconnect:account")
     request.session[LINK_SESSION_KEY] = request.user.pk
     return redirect("proconnect:start")
+
+
+@public
+@require_POST
+def unlink(request):
+    """Unties the logged-in account from its ProConnect identity (its own, nobody else's)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    try:
+        done = services.unlink(request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if done:
+            messages.success(request, _("Votre compte n'est plus lié à ProConnect."))
+    return redirect("proconnect:account")
 
 
 @operator_required(Capability.MANAGE_USERS, write=None)

@@ -418,3 +418,52 @@ def test_the_demo_has_one_agent_waiting_and_loads_again_without_duplicates(membe
     assert load_demo() == {"demandes d'accès ProConnect": 1}
     assert load_demo() == {"demandes d'accès ProConnect": 1}
     assert AccessRequest.objects.get().siret.startswith(SIREN_A)
+
+
+def test_a_login_below_the_level_asked_is_refused(provider, member_a, settings):
+    """With PROCONNECT_ACR_VALUES set, the ID token must say that level (the provider's
+    `acr`): the provider here signs in at eidas1."""
+    agent = UserFactory(email="secretariat@mairie-a.fr")
+    AgentAccessFactory(user=agent, member=member_a)
+    settings.PROCONNECT_ACR_VALUES = "eidas2 eidas3"
+    client = Client()
+    assert op.query(start(client))["acr_values"] == "eidas2 eidas3"
+    refused = login(client, provider, "agent")
+    assert refused.status_code == 400 and "Connexion refusée" in refused.content.decode()
+    assert logged_in_user(client) is None
+
+    settings.PROCONNECT_ACR_VALUES = "eidas1"
+    accepted = Client()
+    assert login(accepted, provider, "agent").status_code == 302
+    assert logged_in_user(accepted) == str(agent.pk)
+
+
+def test_an_account_unlinks_itself_from_proconnect_and_only_itself(provider, member_a):
+    agent = UserFactory(email="secretariat@mairie-a.fr")
+    AgentAccessFactory(user=agent, member=member_a)
+    other = UserFactory(email="autre@mairie-a.fr")
+    ProConnectIdentity.objects.create(user=other, sub="someone-else")
+    client = Client()
+    login(client, provider, "agent")
+    page = client.get("/compte/proconnect/").content.decode()
+    assert "Délier mon compte de ProConnect" in page
+
+    assert client.get("/compte/proconnect/delier/").status_code == 405
+    response = client.post("/compte/proconnect/delier/")
+    assert response.status_code == 302 and response["Location"] == "/compte/proconnect/"
+    assert not ProConnectIdentity.objects.filter(user=agent).exists()
+    assert ProConnectIdentity.objects.filter(user=other).exists()
+    assert "Lier mon compte à ProConnect" in client.get("/compte/proconnect/").content.decode()
+    assert Client().post("/compte/proconnect/delier/").status_code in (302, 403)
+
+
+def test_an_account_without_a_password_keeps_its_link(provider, member_a):
+    agent = UserFactory(email="secretariat@mairie-a.fr")
+    agent.set_unusable_password()
+    agent.save()
+    AgentAccessFactory(user=agent, member=member_a)
+    client = Client()
+    login(client, provider, "agent")
+    page = client.post("/compte/proconnect/delier/", follow=True).content.decode()
+    assert "avant de délier ProConnect" in page
+    assert ProConnectIdentity.objects.filter(user=agent).exists()
