@@ -109,7 +109,10 @@ class Ticket(models.Model):
                 fields=["source", "external_id"], name="support_ticket_unique_per_source"
             )
         ]
-        indexes = [models.Index(fields=["member", "opened_at"], name="support_ticket_member")]
+        indexes = [
+            models.Index(fields=["member", "opened_at"], name="support_ticket_member"),
+            models.Index(fields=["opened_at"], name="support_ticket_opened"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.external_id} — {self.title}"

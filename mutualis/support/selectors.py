@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from mutualis.core.jobs import fail_abandoned
@@ -83,7 +83,11 @@ def member_support(member: Member, year: int, now: dt.datetime | None = None) ->
 
 @dataclass(frozen=True)
 class Row:
-    member: Member
+    """A line of the operator's table (the member's id and name only: the table is cached,
+    and unpickling 600 model instances costs more than computing it)."""
+
+    member_pk: int
+    member_name: str
     figures: Figures
 
 
@@ -113,11 +117,15 @@ def _operator_table(year: int, query: str) -> list[Row]:
     by_member: dict[int, list[TicketTimes]] = defaultdict(list)
     for row in tickets.values(*FIELDS).iterator(chunk_size=2000):
         by_member[row["member_id"]].append(_times(row))
-    members = Member.objects.in_bulk(list(by_member))
+    names = {
+        pk: (search_name, name)
+        for pk, search_name, name in Member.objects.filter(pk__in=list(by_member)).values_list(
+            "pk", "search_name", "name"
+        )
+    }
     moment = min(timezone.now(), year_bounds(year)[1])
-    rows = [Row(members[pk], figures(times, moment)) for pk, times in by_member.items()]
-    rows.sort(key=lambda r: (r.member.search_name, r.member.pk))
-    return rows
+    order = sorted(by_member, key=lambda pk: (names[pk][0], pk))
+    return [Row(pk, names[pk][1], figures(by_member[pk], moment)) for pk in order]
 
 
 def all_members_figures(year: int) -> Figures:
@@ -142,8 +150,13 @@ def unmapped(year: int) -> dict:
 
 
 def years_with_tickets() -> list[int]:
-    dates = Ticket.objects.dates("opened_at", "year", order="DESC")
-    return [d.year for d in dates]
+    """The years with tickets, latest first (a few indexed reads: never a scan of every
+    ticket's date)."""
+    span = Ticket.objects.aggregate(first=Min("opened_at"), last=Max("opened_at"))
+    if span["first"] is None:
+        return []
+    first, last = (timezone.localtime(span[end]).year for end in ("first", "last"))
+    return [y for y in range(last, first - 1, -1) if tickets_of_year(y).exists()]
 
 
 def default_year() -> int:

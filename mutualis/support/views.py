@@ -2,8 +2,11 @@
 connection, the entities and their members, and a synchronisation launched in the
 background."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +19,7 @@ from mutualis.support.forms import ConnectionForm, EntityMemberForm
 from mutualis.support.models import SupportEntity, glpi_connection
 
 MANAGE = Capability.MANAGE_SUPPORT
+ROWS_PER_PAGE = 50
 
 
 def year_of(request) -> int:
@@ -32,6 +36,9 @@ def index(request):
     year = year_of(request)
     query = request.GET.get("q", "").strip()[:100]
     connection = glpi_connection()
+    page = Paginator(selectors.operator_table(year, query), ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "support/index.html",
@@ -39,7 +46,8 @@ def index(request):
             "year": year,
             "years": selectors.years_with_tickets(),
             "query": query,
-            "rows": selectors.operator_table(year, query),
+            "page": page,
+            "page_query": urlencode({"annee": year, "q": query}),
             "unmapped": selectors.unmapped(year),
             "syncs": selectors.recent_syncs(),
             "connection": connection,
