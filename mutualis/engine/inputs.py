@@ -147,8 +147,6 @@ def _member_arrays(frame: pl.DataFrame, parent: IntArray, epci: IntArray) -> Mem
             )
     kind_map = {k: i for i, k in enumerate(KIND_CODES)}
     return MemberArrays(
-        ids=frame["id"].to_numpy().astype(object),
-        names=frame["name"].to_numpy().astype(object),
         frame=frame.select("id", "name", "kind"),
         kind=frame["kind"].replace_strict(kind_map, return_dtype=pl.Int8).to_numpy(),
         population=frame["population"].fill_null(0).to_numpy().astype(np.int64),

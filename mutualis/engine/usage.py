@@ -292,10 +292,9 @@ def _by_runs(
     comes in several runs."""
     runs = []
     for key, _, _ in chunks:
-        if key.size == 0:
-            runs.append(np.zeros(0, dtype=np.int64))
-            continue
-        runs.append(np.flatnonzero(np.r_[True, key[1:] != key[:-1]]))
+        starts = np.flatnonzero(key[1:] != key[:-1])
+        starts += 1
+        runs.append(np.concatenate([np.zeros(min(key.size, 1), dtype=np.int64), starts]))
     run_keys = np.concatenate(
         [key[starts] for (key, _, _), starts in zip(chunks, runs, strict=True)]
     )
@@ -309,24 +308,33 @@ def _by_runs(
         if starts.size == 0:
             continue
         if YearReading.LAST in needed:
-            last_month = np.maximum.reduceat(month, starts)
-            lengths = np.diff(np.r_[starts, month.size])
-            at_last = month == np.repeat(last_month, lengths)
-            parts["last"].append(np.add.reduceat(np.where(at_last, quantity, 0), starts))
+            parts["last"].append(_last_of_runs(month, quantity, starts))
         if YearReading.MEAN in needed:
             bits = np.left_shift(np.int32(1), month.astype(np.int32))
             parts["months"].append(np.bitwise_count(np.bitwise_or.reduceat(bits, starts)))
         if needed & {YearReading.SUM, YearReading.MEAN}:
             parts["total"].append(np.add.reduceat(quantity, starts))
-    order = np.zeros(n_keys, dtype=np.int64)
-    order[run_keys] = np.arange(run_keys.size, dtype=np.int64)
-    rank = order[present]  # the run of each present key, in key order
+    run_of = np.zeros(n_keys, dtype=np.int32)
+    run_of[run_keys] = np.arange(run_keys.size, dtype=np.int32)
+    rank = run_of[present]  # the run of each present key, in key order
     zeros = np.zeros(present.size, dtype=np.int64)
     last, total, months = (
         np.concatenate(parts[name]).astype(np.int64)[rank] if parts[name] else zeros
         for name in ("last", "total", "months")
     )
     return present, last, total, months
+
+
+def _last_of_runs(month: MonthArray, quantity: IntArray, starts: IntArray) -> IntArray:
+    """The total of the last month of each run of rows (runs start at ``starts``)."""
+    ends = np.r_[starts[1:], month.size] - 1
+    later = month[1:] > month[:-1]
+    later[starts[1:] - 1] = True  # a new run may start at any month
+    if later.all():  # one record per month, in order (a reader ordering by month): the last row
+        return np.asarray(quantity[ends], dtype=np.int64)
+    last_month = np.maximum.reduceat(month, starts)
+    at_last = month == np.repeat(last_month, ends - starts + 1)
+    return np.add.reduceat(np.where(at_last, quantity, 0), starts)
 
 
 def _largest_month(

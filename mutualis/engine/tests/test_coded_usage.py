@@ -126,13 +126,15 @@ def test_an_unknown_member_in_the_dictionary_is_named() -> None:
     ),
     cuts=st.lists(st.integers(0, 60), max_size=3),
     grouped=st.booleans(),
+    by_month=st.booleans(),
 )
 def test_runs_of_keys_read_as_keys_one_by_one(
-    rows: list[tuple[int, int, int]], cuts: list[int], grouped: bool
+    rows: list[tuple[int, int, int]], cuts: list[int], grouped: bool, by_month: bool
 ) -> None:
-    """Rows whose keys come together (reduced run by run) read as the general way (per key)."""
-    if grouped:
-        rows = sorted(rows, key=lambda r: (r[0] * 7) % 12)  # together, not in key order
+    """Rows whose keys come together (reduced run by run; with one row per month in order,
+    the last one) read as the general way (per key)."""
+    if grouped:  # together, not in key order; by month within a key, or not
+        rows = sorted(rows, key=lambda r: ((r[0] * 7) % 12, r[1] if by_month else 0))
     key = np.array([r[0] for r in rows], dtype=np.int64)
     month = np.array([r[1] for r in rows], dtype=np.int8)
     qty = np.array([r[2] for r in rows], dtype=np.int64)
