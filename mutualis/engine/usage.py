@@ -141,10 +141,13 @@ def coded_rows(
     # The first key of each service code (a large negative number: not a service of the run).
     base = np.where(service_of >= 0, service_of * size, -(2**62)).astype(np.int64)
     unmapped = member_of is not None and bool((member_of < 0).any())
+    # Checks per row only when the whole columns do not settle them (their min and max).
+    one_year = usage["year"].min() == year == usage["year"].max()
+    every_service = bool((service_of >= 0).all())
     out: list[Rows] = []
     unknown: dict[int, str] = {}
     for codes, service_codes, years, month, quantity in _chunks(columns):
-        keep = None if (years == year).all() else years == year
+        keep = None if one_year or (years == year).all() else years == year
         if unmapped:  # ids of the dictionary that are not members: named per service
             assert member_of is not None
             first_key = base[service_codes]
@@ -165,7 +168,7 @@ def coded_rows(
             key += codes if member_of is None else member_of[codes]
         if keep is not None:
             keep &= key >= 0
-        elif not (key >= 0).all():
+        elif (unmapped or not every_service) and not (key >= 0).all():
             keep = key >= 0
         if keep is not None:
             key, month, quantity = key[keep], month[keep], quantity[keep]
