@@ -146,7 +146,7 @@ def allocate_many(
         covered = coverage(
             tariffs, inputs.members, inputs.subscriptions, inputs.subscription_member
         )
-    results = []
+    parts = []
     for position, tariff in enumerate(tariffs):
         if position in usage.unknown:
             raise InputError(
@@ -161,13 +161,29 @@ def allocate_many(
             )
         else:
             cons = covered.of(position)
-        results.append(_allocate_one(tariff, inputs, qty_all, cons))
-    return results
+        parts.append(_allocate_one(tariff, inputs, qty_all, cons))
+    return _with_lines(parts, inputs)
 
 
-def _allocate_one(
-    tariff: Tariff, inputs: Inputs, qty_all: IntArray, cons: Consumers
-) -> AllocationResult:
+@dataclass
+class _Part:
+    """The consumer lines of one tariff as arrays, before their frame is built (the frames of
+    all the tariffs of a run are built at once, :func:`_with_lines`)."""
+
+    result: AllocationResult
+    consumer: IntArray
+    payer: IntArray
+    rule: str
+    numbers: dict[str, IntArray]
+    exemption: IntArray
+    """Position of the exemption among the tariff's (its count: none)."""
+    limit: npt.NDArray[np.int8]
+    amount: IntArray
+    ints: dict[str, IntArray]
+    extra: list[pl.DataFrame]
+
+
+def _allocate_one(tariff: Tariff, inputs: Inputs, qty_all: IntArray, cons: Consumers) -> _Part:
     m = inputs.members
     year = tariff.year
     c, payer, days = cons.consumer, cons.subscriber, cons.days
@@ -204,11 +220,6 @@ def _allocate_one(
         result.unallocated_cents = sharing.unallocated_cents
         rule = ChargeRule.SHARING.value
     n = c.shape[0]
-
-    def constant(value: object, dtype: pl.DataType) -> pl.Series:
-        return pl.Series([value], dtype=dtype).new_from_index(0, n)
-
-    exemption_labels = [e.label for e in tariff.exemptions] + [""]
     numbers = {
         "quantity": qty,
         "population": pop,
@@ -220,36 +231,86 @@ def _allocate_one(
         **{f"measure_{k}": v for k, v in measures.items() if k != "quantity"},
         **columns,
     }
-    ids = m.frame["id"]
-    lines = pl.DataFrame(
-        [
-            constant(tariff.service, pl.String()).alias("service"),
-            constant(year, pl.Int32()).alias("year"),
-            ids.gather(c).alias("member_id"),
-            m.frame["name"].gather(c).alias("member_name"),
-            m.frame["kind"].gather(c).alias("kind"),
-            ids.gather(payer).alias("payer_id"),
-            constant("", pl.String()).alias("issuer_id"),
-            constant(rule, pl.String()).alias("rule"),
-            *(pl.Series(k, np.asarray(v, dtype=np.int64)) for k, v in numbers.items()),
-            pl.Series("exemption", exemption_labels, dtype=pl.String).gather(
-                np.where(exempt >= 0, exempt, len(tariff.exemptions))
-            ),
-            pl.Series("limit", LIMIT_NAMES, dtype=pl.String).gather(limit),
-            pl.Series("amount_cents", np.asarray(amount, dtype=np.int64)),
-            *(pl.Series(k, np.asarray(v, dtype=np.int64)) for k, v in ints.items()),
-        ]
-    )
     extra = [_contribution_lines(tariff, inputs)]
     rebill = cons.rebill
-    if rebill.null_count() < rebill.len():
+    if rebill is not None and rebill.null_count() < rebill.len():
         extra.append(rebill_lines(tariff, m, c, payer, rebill, np.asarray(amount), exempt))
     rebill_own = cons.rebill_own
-    if rebill_own.null_count() < rebill_own.len():
+    if rebill_own is not None and rebill_own.null_count() < rebill_own.len():
         extra.append(own_rebill_lines(tariff, m, c, payer, rebill_own, np.asarray(amount), exempt))
-    frames = [lines, *(f for f in extra if f.height)]
-    result.lines = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else lines
-    return result
+    return _Part(
+        result,
+        c,
+        payer,
+        rule,
+        numbers,
+        np.where(exempt >= 0, exempt, len(tariff.exemptions)),
+        limit,
+        np.asarray(amount, dtype=np.int64),
+        ints,
+        [f for f in extra if f.height],
+    )
+
+
+def _with_lines(parts: Sequence[_Part], inputs: Inputs) -> list[AllocationResult]:
+    """The lines of every tariff: the columns common to all (members, payers, rule, numbers,
+    exemption, limit, amount) built once for the whole run — one gather of the members' ids and
+    names, no string per line in Python —, then sliced per tariff (no copy) with the tariff's
+    own columns (measures, components) and its contribution and re-billing lines."""
+    if not parts:
+        return []
+    sizes = np.asarray([p.consumer.shape[0] for p in parts], dtype=np.int64)
+    which = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
+    frame = inputs.members.frame
+    consumer = np.concatenate([p.consumer for p in parts])
+    payer = np.concatenate([p.payer for p in parts])
+    own = bool(np.array_equal(payer, consumer))  # each consumer pays for itself
+    labels = [
+        label for p in parts for label in [*(e.label for e in p.result.tariff.exemptions), ""]
+    ]
+    label_offsets = np.cumsum([0] + [len(p.result.tariff.exemptions) + 1 for p in parts])[:-1]
+
+    exemption = np.concatenate(
+        [p.exemption + offset for p, offset in zip(parts, label_offsets, strict=True)]
+    )
+
+    def per_line(values: Sequence[object], dtype: pl.DataType) -> pl.Expr:
+        return pl.lit(pl.Series(values, dtype=dtype)).gather(which)
+
+    def joined(name: str) -> pl.Series:
+        return pl.Series(name, np.concatenate([p.numbers[name] for p in parts]), pl.Int64)
+
+    common = frame.select(
+        per_line([p.result.tariff.service for p in parts], pl.String()).alias("service"),
+        per_line([p.result.year for p in parts], pl.Int32()).alias("year"),
+        pl.col("id").gather(consumer).alias("member_id"),
+        pl.col("name").gather(consumer).alias("member_name"),
+        pl.col("kind").gather(consumer).alias("kind"),
+        *([] if own else [pl.col("id").gather(payer).alias("payer_id")]),
+        per_line([""] * len(parts), pl.String()).alias("issuer_id"),
+        per_line([p.rule for p in parts], pl.String()).alias("rule"),
+        *(pl.lit(joined(name)) for name in parts[0].numbers),
+        pl.lit(pl.Series(labels, dtype=pl.String)).gather(exemption).alias("exemption"),
+        pl.lit(pl.Series(LIMIT_NAMES, dtype=pl.String))
+        .gather(np.concatenate([p.limit for p in parts]))
+        .alias("limit"),
+        pl.lit(pl.Series("amount_cents", np.concatenate([p.amount for p in parts]), pl.Int64)),
+    )
+    if own:
+        common.insert_column(5, common["member_id"].alias("payer_id"))
+    results = []
+    start = 0
+    for part, size in zip(parts, sizes.tolist(), strict=True):
+        lines = common.slice(start, size)
+        start += size
+        if part.ints:
+            lines = lines.hstack(
+                [pl.Series(k, np.asarray(v, dtype=np.int64)) for k, v in part.ints.items()]
+            )
+        frames = [lines, *part.extra]
+        part.result.lines = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else lines
+        results.append(part.result)
+    return results
 
 
 class OutsideBandsError(InputError):

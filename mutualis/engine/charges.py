@@ -200,6 +200,9 @@ def _bounded_split(
     """
     n = key.shape[0]
     order = np.arange(n, dtype=np.int64)  # consumers are sorted by member id
+    if bounds.eligible.all() and not bounds.capped.any() and not bounds.low.any():
+        # No floor, no cap, no exemption: the plain largest-remainder split.
+        return largest_remainder(net, key, order, step), np.full(n, LIMIT_NONE, dtype=np.int8)
     fixed = np.where(bounds.eligible, -1, 0).astype(np.int64)
     limit = np.full(n, LIMIT_NONE, dtype=np.int8)
     while True:

@@ -36,10 +36,10 @@ class Consumers:
     consumer: IntArray
     subscriber: IntArray
     days: IntArray
-    rebill: pl.Series
-    """The re-billing key of the subscription (null: none)."""
-    rebill_own: pl.Series
-    """The key by which the subscriber re-bills its own participation (null: none)."""
+    rebill: pl.Series | None
+    """The re-billing key of the subscription (null: none; None: none for every consumer)."""
+    rebill_own: pl.Series | None
+    """The key by which the subscriber re-bills its own participation (null or None: none)."""
 
 
 def own_consumers(consumer: IntArray, year: int) -> Consumers:
@@ -48,8 +48,8 @@ def own_consumers(consumer: IntArray, year: int) -> Consumers:
         consumer,
         consumer,
         np.full(consumer.shape[0], days_in_year(year), dtype=np.int64),
-        pl.repeat(None, consumer.shape[0], dtype=pl.String, eager=True).alias("rebill"),
-        pl.repeat(None, consumer.shape[0], dtype=pl.String, eager=True).alias("rebill_own"),
+        None,
+        None,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -54,7 +55,9 @@ class Inputs:
         use = usage if isinstance(usage, pl.DataFrame) else usage_frame(usage)
         if subs is not None and "rebill_own" not in subs.columns:  # a frame of an older snapshot
             subs = subs.with_columns(pl.lit(None, dtype=pl.String).alias("rebill_own"))
-        frame = frame.sort("id").with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64))
+        if not frame["id"].is_sorted():
+            frame = frame.sort("id")
+        frame = frame.with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64))
         _check_members(frame)
         index = MemberIndex(frame["id"])
         parent, epci, *subscriber = index.of(
@@ -70,9 +73,13 @@ class MemberIndex:
 
     def __init__(self, sorted_ids: pl.Series) -> None:
         self.ids = sorted_ids
-        # An Enum whose categories are the sorted ids has the member index as physical value;
-        # ids are unique here (checked before), a null id falls back to a join.
-        self.enum = pl.Enum(sorted_ids) if sorted_ids.null_count() == 0 else None
+
+    @cached_property
+    def enum(self) -> pl.Enum | None:
+        """An Enum whose categories are the sorted ids has the member index as physical value;
+        ids are unique here (checked before), a null id falls back to a join. Built when first
+        needed (a lookup table of every id)."""
+        return pl.Enum(self.ids) if self.ids.null_count() == 0 else None
 
     def expr(self, column: str) -> pl.Expr | None:
         """Index of each value of ``column`` (Int64, null: not a member) as an expression, to be
@@ -87,7 +94,13 @@ class MemberIndex:
         Several columns are mapped in one pass (the Enum's lookup table is built once per call).
         """
         values = pl.concat([c.cast(pl.String).rename("id") for c in columns])
-        if self.enum is not None:
+        if self.ids.null_count() == 0 and values.len() <= 4 * self.ids.len():
+            # Few values (the members' own references, a dictionary of ids): a binary search
+            # in the sorted ids, without building the Enum's lookup table.
+            position = self.ids.search_sorted(values).clip(0, max(self.ids.len() - 1, 0))
+            same = (self.ids.gather(position) == values).fill_null(False)
+            found = position.zip_with(same, pl.Series([None], dtype=pl.UInt32))
+        elif self.enum is not None:
             # The streaming engine casts in parallel (morsels), keeping the order of the rows.
             index = pl.col("id").cast(self.enum, strict=False).to_physical().cast(pl.UInt32)
             found = values.to_frame().lazy().select(index).collect(engine="streaming")["id"]
@@ -101,9 +114,14 @@ class MemberIndex:
 
 
 def _check_members(frame: pl.DataFrame) -> None:
-    dup = frame.filter(pl.col("id").is_duplicated())
-    if dup.height:
-        raise InputError(f"membres : identifiant en double « {dup['id'][0]} »")
+    """``frame`` is sorted by id: a duplicate id is next to its twin."""
+    ids = frame["id"]
+    if ids.null_count():
+        dup = frame.filter(pl.col("id").is_duplicated())["id"]
+    else:
+        dup = ids.slice(1).filter(ids.slice(1) == ids.slice(0, max(ids.len() - 1, 0)))
+    if dup.len():
+        raise InputError(f"membres : identifiant en double « {dup[0]} »")
     bad = frame.filter(~pl.col("kind").is_in(list(KIND_CODES)))
     if bad.height:
         raise InputError(f"membres : nature inconnue « {bad['kind'][0]} » ({bad['id'][0]})")
@@ -129,8 +147,6 @@ def _member_arrays(frame: pl.DataFrame, parent: IntArray, epci: IntArray) -> Mem
             )
     kind_map = {k: i for i, k in enumerate(KIND_CODES)}
     return MemberArrays(
-        ids=frame["id"].to_numpy().astype(object),
-        names=frame["name"].to_numpy().astype(object),
         frame=frame.select("id", "name", "kind"),
         kind=frame["kind"].replace_strict(kind_map, return_dtype=pl.Int8).to_numpy(),
         population=frame["population"].fill_null(0).to_numpy().astype(np.int64),

@@ -160,6 +160,16 @@ def _first_ranked(k: int, zero: IntArray, neg_rem: AnyIntArray, order: IntArray)
     if neg_rem.dtype != np.int64 or not _fits(2 * span, 2):
         return np.lexsort((order, neg_rem, zero))[:k].astype(np.int64)
     primary = zero * span + (neg_rem.astype(np.int64) - low)
+    lowest = int(order.min())
+    width = int(order.max()) - lowest + 1
+    unique = width <= 4 * n and bool((np.bincount(order - lowest, minlength=width) <= 1).all())
+    if unique and _fits(2 * span, width, 2):
+        # (primary, order) as one integer, unique: a partition, then one sort of the k first.
+        ranking = primary * width + (order - lowest)
+        if k < n:
+            first = np.argpartition(ranking, k - 1)[:k]
+            return first[np.argsort(ranking[first], kind="stable")].astype(np.int64)
+        return np.argsort(ranking, kind="stable").astype(np.int64)
     if k < n:
         boundary = np.partition(primary, k - 1)[k - 1]
         candidates = np.flatnonzero(primary <= boundary)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from mutualis.engine.inputs import MemberIndex
@@ -23,6 +25,7 @@ from mutualis.engine.tariff import YearReading
 
 KEY = "key"
 """``service position × members + member index``: one integer per (service, member)."""
+MonthArray = npt.NDArray[np.int8]
 READINGS = [YearReading.LAST, YearReading.MEAN, YearReading.MAX, YearReading.SUM]
 
 
@@ -74,7 +77,7 @@ def read_rows(
     known = rows.filter(service.is_not_null())
     frame = known.select(
         (service * size + member.cast(pl.Int64)).alias(KEY),
-        pl.col("month").cast(pl.Int64),
+        pl.col("month").cast(pl.Int8),
         "quantity",
     ).collect(engine="streaming")
     unknown: dict[int, str] = {}
@@ -90,6 +93,99 @@ def read_rows(
     return frame, unknown
 
 
+Rows = tuple[IntArray, MonthArray, IntArray]
+"""(key, month, quantity) of usage rows."""
+
+
+def coded_rows(
+    usage: pl.DataFrame, index: MemberIndex, year: int, services: Sequence[str]
+) -> tuple[list[Rows], dict[int, str]] | None:
+    """The year's rows of ``services`` as (key, month, quantity) arrays, when the member ids of
+    ``usage`` come dictionary-encoded (a ``pl.Enum`` column, see
+    :func:`~mutualis.engine.frames.coded_usage`): only the dictionary's ids are mapped to
+    member indices, each row's key is then array lookups on its integer codes — no string is
+    read per row, and the frame's columns are read in place, chunk by chunk (no copy). None
+    when the frame is not encoded so (or has nulls): use :func:`read_rows`."""
+    member, service = usage["member_id"], usage["service"]
+    if not isinstance(member.dtype, pl.Enum) or any(
+        usage[c].null_count() for c in ("member_id", "service", "year", "month", "quantity")
+    ):
+        return None
+    size = index.ids.len()
+    categories = member.dtype.categories
+    member_of: IntArray | None = None  # None: the dictionary is the sorted member ids
+    if not (categories.len() == size and categories.equals(index.ids)):
+        (found,) = index.of([categories])
+        member_of = found.cast(pl.Int64).fill_null(-1).to_numpy()
+    if isinstance(service.dtype, pl.Enum):
+        wanted = {name: i for i, name in enumerate(services)}
+        service_of = np.asarray(
+            [wanted.get(name, -1) for name in service.dtype.categories.to_list()], dtype=np.int64
+        )
+        columns = usage.select(
+            pl.col("member_id").to_physical(),
+            pl.col("service").to_physical(),
+            "year",
+            "month",
+            "quantity",
+        )
+    else:
+        service_of = np.r_[np.arange(len(services)), -1].astype(np.int64)  # last: another
+        columns = usage.select(
+            pl.col("member_id").to_physical(),
+            service_position(services).fill_null(len(services)),
+            "year",
+            "month",
+            "quantity",
+        )
+    # The first key of each service code (a large negative number: not a service of the run).
+    base = np.where(service_of >= 0, service_of * size, -(2**62)).astype(np.int64)
+    unmapped = member_of is not None and bool((member_of < 0).any())
+    # Checks per row only when the whole columns do not settle them (their min and max).
+    one_year = usage["year"].min() == year == usage["year"].max()
+    every_service = bool((service_of >= 0).all())
+    out: list[Rows] = []
+    unknown: dict[int, str] = {}
+    for codes, service_codes, years, month, quantity in _chunks(columns):
+        keep = None if one_year or (years == year).all() else years == year
+        if unmapped:  # ids of the dictionary that are not members: named per service
+            assert member_of is not None
+            first_key = base[service_codes]
+            member_idx = member_of[codes]
+            key = first_key + member_idx
+            missing = (first_key >= 0) & (member_idx < 0)
+            if keep is not None:
+                missing &= keep
+            if missing.any():
+                rows = np.flatnonzero(missing)
+                positions, first = np.unique(first_key[rows] // size, return_index=True)
+                names = categories.gather(codes[rows[first]].astype(np.int64)).to_list()
+                for p, n in zip(positions.tolist(), names, strict=True):
+                    unknown.setdefault(int(p), str(n))
+                key[rows] = -1
+        else:
+            key = base[service_codes]
+            key += codes if member_of is None else member_of[codes]
+        if keep is not None:
+            keep &= key >= 0
+        elif (unmapped or not every_service) and not (key >= 0).all():
+            keep = key >= 0
+        if keep is not None:
+            key, month, quantity = key[keep], month[keep], quantity[keep]
+        out.append((key, month.astype(np.int8, copy=False), quantity.astype(np.int64, copy=False)))
+    return out, unknown
+
+
+def _chunks(frame: pl.DataFrame) -> list[list[npt.NDArray[Any]]]:
+    """The columns of ``frame`` as NumPy arrays, chunk by chunk: views of polars' buffers when
+    the columns are chunked alike (a frame of concatenated parts), one copy otherwise."""
+    columns = [s.get_chunks() for s in frame.get_columns()]
+    lengths = [[c.len() for c in chunks] for chunks in columns]
+    if any(lens != lengths[0] for lens in lengths):
+        columns = [[s] for s in frame.rechunk().get_columns()]
+    return [[c.to_numpy() for c in chunk] for chunk in zip(*columns, strict=True)]
+
+
 def read_year(
     usage: pl.DataFrame,
     index: MemberIndex,
@@ -99,47 +195,53 @@ def read_year(
 ) -> YearUsage:
     """The year's quantity (Int64 milli-units) of each service of ``services`` and member.
 
-    ``index`` maps the member ids of the usage rows. The rows are read in one pass that maps
-    services and members to one integer key (``service position × members + member index``);
-    the readings are then aggregated per key with NumPy (``ufunc.at``, no sort nor hash):
-    the last month with records and its total, the total of the year, the months with
-    records, the largest monthly total (several records of one month are added up first).
+    ``index`` maps the member ids of the usage rows. Each row gets one integer key
+    (``service position × members + member index``): from the integer codes of a
+    dictionary-encoded frame (:func:`coded_rows`), otherwise in one pass that maps services
+    and member ids (:func:`read_rows`). The readings are then aggregated per key with NumPy
+    (``ufunc.at``, no sort nor hash): the last month with records and its total, the total of
+    the year, the months with records, the largest monthly total (several records of one month
+    are added up first).
     """
     size = index.ids.len()
-    frame, unknown = read_rows(usage, index, year, services)
-    key = frame[KEY].to_numpy().astype(np.int64, copy=False)
-    month = frame["month"].to_numpy().astype(np.int64, copy=False)
-    quantity = frame["quantity"].to_numpy().astype(np.int64, copy=False)
-    del frame
+    coded = coded_rows(usage, index, year, services)
+    if coded is not None:
+        chunks, unknown = coded
+    else:
+        frame, unknown = read_rows(usage, index, year, services)
+        key = frame[KEY].to_numpy().astype(np.int64, copy=False)
+        month = frame["month"].to_numpy().astype(np.int8, copy=False)
+        quantity = frame["quantity"].to_numpy().astype(np.int64, copy=False)
+        chunks = [(key, month, quantity)]
+        del frame
+    if not chunks:
+        empty = np.zeros(0, dtype=np.int64)
+        chunks = [(empty, empty.astype(np.int8), empty)]
+    n_rows = sum(k.size for k, _, _ in chunks)
     n_keys = len(services) * size
-    if n_keys <= key.size + DENSE_SLACK:
-        slot, slot_key = key, None
-    else:  # many more possible keys than rows: number the keys present
-        slot_key, inverse = np.unique(key, return_inverse=True)
-        slot, n_keys = inverse.astype(np.int64), int(slot_key.size)
-    rows = np.bincount(slot, minlength=n_keys)
-    present = np.flatnonzero(rows)
+    slot_key = None
+    if n_keys > n_rows + DENSE_SLACK:  # many more possible keys than rows: number those present
+        keys = np.concatenate([k for k, _, _ in chunks])
+        slot_key, inverse = np.unique(keys, return_inverse=True)
+        n_keys = int(slot_key.size)
+        ends = np.cumsum([k.size for k, _, _ in chunks])[:-1]
+        slots = np.split(inverse.astype(np.int64), ends)
+        chunks = [(slot, m, q) for slot, (_, m, q) in zip(slots, chunks, strict=True)]
     needed = set(readings)
+    by_runs = None
+    if slot_key is None and YearReading.MAX not in needed:
+        by_runs = _by_runs(chunks, n_keys, needed)
+    if by_runs is not None:
+        present, last, total, months = by_runs
+    else:
+        present, last, total, months = _by_key(chunks, n_keys, needed)
     zeros = np.zeros(present.size, dtype=np.int64)
-    last = total = mean = largest = zeros
-    if YearReading.LAST in needed:
-        last_month = np.zeros(n_keys, dtype=np.int64)
-        np.maximum.at(last_month, slot, month)
-        at_last = month == last_month[slot]
-        sums = np.zeros(n_keys, dtype=np.int64)
-        np.add.at(sums, slot[at_last], quantity[at_last])
-        last = sums[present]
-    months = zeros
-    if needed & {YearReading.MEAN, YearReading.MAX}:
-        bits = np.zeros(n_keys, dtype=np.int64)
-        np.bitwise_or.at(bits, slot, np.left_shift(1, month))
-        months = np.bitwise_count(bits)[present].astype(np.int64)
-    if needed & {YearReading.SUM, YearReading.MEAN}:
-        sums = np.zeros(n_keys, dtype=np.int64)
-        np.add.at(sums, slot, quantity)
-        total = sums[present]
+    mean = largest = zeros
+    if YearReading.MEAN in needed:
         mean = (2 * total + months) // np.maximum(2 * months, 1)
     if YearReading.MAX in needed:
+        slot, month, quantity = (np.concatenate(c) for c in zip(*chunks, strict=True))
+        rows = np.bincount(slot, minlength=n_keys)
         largest = _largest_month(slot, month, quantity, n_keys, rows, present, months)
     reading = np.asarray([READINGS.index(r) for r in readings], dtype=np.int64)
     key_present = present if slot_key is None else slot_key[present]
@@ -155,9 +257,92 @@ def read_year(
     )
 
 
+def _by_key(
+    chunks: Sequence[Rows], n_keys: int, needed: set[YearReading]
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """The keys present, sorted, and of each: the total of its last month, of its year, and
+    its number of months with records — from arrays indexed by the key (``ufunc.at``)."""
+    # The last month with records of each key (-1: no record), in one byte per key.
+    last_month = np.full(n_keys, -1, dtype=np.int8)
+    for slot, month, _ in chunks:
+        np.maximum.at(last_month, slot, month)
+    present = np.flatnonzero(last_month >= 0)
+    last = total = months = np.zeros(present.size, dtype=np.int64)
+    if YearReading.LAST in needed:
+        sums = np.zeros(n_keys, dtype=np.int64)
+        for slot, month, quantity in chunks:
+            np.add.at(sums, slot, np.where(month == last_month[slot], quantity, 0))
+        last = sums[present]
+    if needed & {YearReading.MEAN, YearReading.MAX}:
+        bits = np.zeros(n_keys, dtype=np.int32)
+        for slot, month, _ in chunks:
+            np.bitwise_or.at(bits, slot, np.left_shift(np.int32(1), month.astype(np.int32)))
+        months = np.bitwise_count(bits)[present].astype(np.int64)
+    if needed & {YearReading.SUM, YearReading.MEAN}:
+        sums = np.zeros(n_keys, dtype=np.int64)
+        for slot, _, quantity in chunks:
+            np.add.at(sums, slot, quantity)
+        total = sums[present]
+    return present, last, total, months
+
+
+def _by_runs(
+    chunks: Sequence[Rows], n_keys: int, needed: set[YearReading]
+) -> tuple[IntArray, IntArray, IntArray, IntArray] | None:
+    """As :func:`_by_key`, when the rows of each key come together (a reader ordering by
+    service and member does so, in any order of the keys): each run of equal keys is reduced
+    in one sequential pass (``ufunc.reduceat``), no random access per row. None when a key
+    comes in several runs."""
+    runs = []
+    for key, _, _ in chunks:
+        starts = np.flatnonzero(key[1:] != key[:-1])
+        starts += 1
+        runs.append(np.concatenate([np.zeros(min(key.size, 1), dtype=np.int64), starts]))
+    run_keys = np.concatenate(
+        [key[starts] for (key, _, _), starts in zip(chunks, runs, strict=True)]
+    )
+    seen = np.zeros(n_keys, dtype=np.bool_)
+    seen[run_keys] = True
+    present = np.flatnonzero(seen)
+    if present.size != run_keys.size:
+        return None
+    parts: dict[str, list[IntArray]] = {"last": [], "total": [], "months": []}
+    for (_, month, quantity), starts in zip(chunks, runs, strict=True):
+        if starts.size == 0:
+            continue
+        if YearReading.LAST in needed:
+            parts["last"].append(_last_of_runs(month, quantity, starts))
+        if YearReading.MEAN in needed:
+            bits = np.left_shift(np.int32(1), month.astype(np.int32))
+            parts["months"].append(np.bitwise_count(np.bitwise_or.reduceat(bits, starts)))
+        if needed & {YearReading.SUM, YearReading.MEAN}:
+            parts["total"].append(np.add.reduceat(quantity, starts))
+    run_of = np.zeros(n_keys, dtype=np.int32)
+    run_of[run_keys] = np.arange(run_keys.size, dtype=np.int32)
+    rank = run_of[present]  # the run of each present key, in key order
+    zeros = np.zeros(present.size, dtype=np.int64)
+    last, total, months = (
+        np.concatenate(parts[name]).astype(np.int64)[rank] if parts[name] else zeros
+        for name in ("last", "total", "months")
+    )
+    return present, last, total, months
+
+
+def _last_of_runs(month: MonthArray, quantity: IntArray, starts: IntArray) -> IntArray:
+    """The total of the last month of each run of rows (runs start at ``starts``)."""
+    ends = np.r_[starts[1:], month.size] - 1
+    later = month[1:] > month[:-1]
+    later[starts[1:] - 1] = True  # a new run may start at any month
+    if later.all():  # one record per month, in order (a reader ordering by month): the last row
+        return np.asarray(quantity[ends], dtype=np.int64)
+    last_month = np.maximum.reduceat(month, starts)
+    at_last = month == np.repeat(last_month, ends - starts + 1)
+    return np.add.reduceat(np.where(at_last, quantity, 0), starts)
+
+
 def _largest_month(
     slot: IntArray,
-    month: IntArray,
+    month: MonthArray,
     quantity: IntArray,
     n_keys: int,
     rows: IntArray,

@@ -29,8 +29,6 @@ MEASURE_LABELS = {"population": "habitants", "establishments": "établissements"
 class MemberArrays:
     """The member table as arrays, sorted by id (the index is the tie-break order)."""
 
-    ids: npt.NDArray[np.object_]
-    names: npt.NDArray[np.object_]
     frame: pl.DataFrame
     """id, name, kind as polars columns (to gather output strings without Python objects)."""
     kind: npt.NDArray[np.int8]
@@ -44,7 +42,16 @@ class MemberArrays:
 
     @property
     def size(self) -> int:
-        return int(self.ids.shape[0])
+        return self.frame.height
+
+    @property
+    def ids(self) -> npt.NDArray[np.object_]:
+        """The ids as Python strings (made on demand: error messages, lists of members)."""
+        return self.frame["id"].to_numpy().astype(object)
+
+    @property
+    def names(self) -> npt.NDArray[np.object_]:
+        return self.frame["name"].to_numpy().astype(object)
 
 
 def by_kind(default: int, overrides: Mapping[str, int], kind: npt.NDArray[np.int8]) -> IntArray:

@@ -121,6 +121,7 @@ def test_coverage_matches_the_rules_row_by_row(subs: list[Subscription]) -> None
     ids = inputs.members.ids
     for position, tariff in enumerate(TARIFFS):
         got = covered.of(position)
+        assert got.rebill is not None
         consumers = [str(ids[i]) for i in got.consumer]
         assert consumers == sorted(consumers)
         found = {

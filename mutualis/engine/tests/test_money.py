@@ -2,11 +2,12 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mutualis.engine.money import (
     PrecisionError,
+    _first_ranked,
     format_eur,
     format_qty,
     half_up_div,
@@ -99,3 +100,26 @@ def test_format_scaled_groups_thousands_as_group_thousands_does() -> None:
             frac_text = str(frac).rjust(decimals, "0").rstrip("0") if decimals else ""
             text = ("-" if value < 0 else "") + group_thousands(str(whole))
             assert format_scaled(value, scale) == (f"{text},{frac_text}" if frac_text else text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.booleans(), st.integers(-50, 0), st.integers(0, 30)), min_size=1),
+    st.integers(1, 60),
+    st.booleans(),
+)
+def test_first_ranked_is_the_full_ranking_cut(
+    lines: list[tuple[bool, int, int]], k: int, unique_order: bool
+) -> None:
+    """The k first lines by (zero weight, largest remainder, order, position), whatever the
+    shortcut taken (a unique order or not)."""
+    zero = np.array([int(z) for z, _, _ in lines], dtype=np.int64)
+    neg_rem = np.array([r for _, r, _ in lines], dtype=np.int64)
+    order = (
+        np.arange(len(lines), dtype=np.int64)[::-1].copy()
+        if unique_order
+        else np.array([o for _, _, o in lines], dtype=np.int64)
+    )
+    k = min(k, len(lines))
+    expected = np.lexsort((order, neg_rem, zero))[:k]
+    assert _first_ranked(k, zero, neg_rem, order).tolist() == expected.tolist()
