@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.alerts.models import HeatingProfile, MonitoringConsent, SchoolHoliday
+from mutualis.alerts.models import HeatingProfile, HolidayZone, MonitoringConsent, SchoolHoliday
 from mutualis.core.forms import ModelForm
 from mutualis.iot.models import Quantity, Sensor, SensorKind
 
@@ -89,6 +89,10 @@ class HeatingProfileForm(ModelForm):
             .select_related("member")
             .order_by("member__name", "name")
         )
+        self.fields["holiday_zone"].choices = [
+            ("", _("aucune : ouvert pendant les vacances")),
+            *HolidayZone.choices,
+        ]
         if self.instance.pk:
             self.initial["weekdays"] = list(self.instance.weekdays)
         else:
