@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from mutualis.alerts.models import Alert, MeterSector
+from mutualis.alerts.models import Alert, HeatingProfile, MeterSector
+from mutualis.alerts.tests.tenancy import energy_meter
 from mutualis.core.roles import ROLE_CAPABILITIES
 from mutualis.core.roles import Capability as C
 from mutualis.core.tests.tenancy import object_builders
@@ -118,6 +119,12 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/enquetes/<int:pk>/cloture/": Expect(C.MANAGE_SURVEYS),
     "operateur/alertes/secteurs/nouveau/": Expect(C.MANAGE_IOT),
     "operateur/alertes/secteurs/<int:pk>/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/vacances/nouvelles/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/vacances/<int:pk>/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/vacances/<int:pk>/suppression/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/chauffage/nouveau/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/chauffage/<int:pk>/": Expect(C.MANAGE_IOT),
+    "operateur/alertes/chauffage/<int:pk>/suppression/": Expect(C.MANAGE_IOT),
     # « Mon espace »: the member's own agents, and operator staff who do that work.
     P + "catalogue/<int:pk>/demande/": agents_and(C.DECIDE_REQUESTS),
     P + "demandes/<int:pk>/annuler/": agents_and(C.DECIDE_REQUESTS),
@@ -149,6 +156,22 @@ def _sector_change(w):
     sector = w.objects[MeterSector]
     behind = sector.behind.order_by("pk").first()
     return {"name": "Bourg (centre)", "district": sector.district_id, "behind": [behind.pk]}
+
+
+def _holiday(name):
+    return {"zone": "B", "name": name, "starts_on": "2031-02-08", "ends_on": "2031-02-23"}
+
+
+def _profile(w, *, new_meter):
+    profile = w.objects[HeatingProfile]
+    meter = energy_meter(w.a, name="Mairie, chaufferie") if new_meter else profile.sensor
+    return {
+        "sensor": meter.pk,
+        "station": profile.station_id,
+        "weekdays": ["0", "1", "2"],
+        "holiday_zone": "C",
+        "active": "on",
+    }
 
 
 # Valid bodies: the write happens when the visitor may make it (WRITES_SOMETHING), so a
@@ -204,6 +227,10 @@ PAGE_BODIES = {
     },
     "operateur/alertes/secteurs/nouveau/": lambda w: _new_sector(w) | {"member": w.a.pk},
     "operateur/alertes/secteurs/<int:pk>/": lambda w: _sector_change(w),
+    "operateur/alertes/vacances/nouvelles/": lambda w: _holiday("Vacances d'hiver"),
+    "operateur/alertes/vacances/<int:pk>/": lambda w: _holiday("Vacances d'automne"),
+    "operateur/alertes/chauffage/nouveau/": lambda w: _profile(w, new_meter=True),
+    "operateur/alertes/chauffage/<int:pk>/": lambda w: _profile(w, new_meter=False),
     P + "secteurs/": lambda w: _new_sector(w),
     P + "secteurs/<int:pk>/": lambda w: _sector_change(w),
     "operateur/capteurs/<int:pk>/intervention/": lambda w: {
@@ -268,6 +295,12 @@ WRITES_SOMETHING = {
     P + "enquetes/<int:pk>/",
     "operateur/alertes/secteurs/nouveau/",
     "operateur/alertes/secteurs/<int:pk>/",
+    "operateur/alertes/vacances/nouvelles/",
+    "operateur/alertes/vacances/<int:pk>/",
+    "operateur/alertes/vacances/<int:pk>/suppression/",
+    "operateur/alertes/chauffage/nouveau/",
+    "operateur/alertes/chauffage/<int:pk>/",
+    "operateur/alertes/chauffage/<int:pk>/suppression/",
     P + "secteurs/",
     P + "secteurs/<int:pk>/",
 }

@@ -88,3 +88,63 @@ def water_energy(member: Member, year: int, *, now: dt.datetime | None = None) -
         Q(last_seen_at__gte=now - dt.timedelta(days=1))
     ).count()
     return result
+
+
+def sentences(figures: WaterEnergy) -> list[str]:
+    """The « Eau et énergie » block in plain French sentences (the printable report)."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from mutualis.billing.money import format_euros, format_quantity
+
+    if not figures.any:
+        return []
+    leaks = ngettext(
+        "Fuites d'eau : %(n)s repérée par les compteurs en %(year)s",
+        "Fuites d'eau : %(n)s repérées par les compteurs en %(year)s",
+        figures.leaks_found,
+    ) % {"n": figures.leaks_found, "year": figures.year}
+    leaks += ngettext(
+        ", dont %(fixed)s réparée", ", dont %(fixed)s réparées", figures.leaks_resolved
+    ) % {"fixed": figures.leaks_resolved}
+    if figures.saved_m3:
+        leaks += _(" ; environ %(m3)s m³ d'eau économisés, soit %(euros)s.") % {
+            "m3": format_quantity(Decimal(str(figures.saved_m3))),
+            "euros": format_euros(figures.saved_cents),
+        }
+    else:
+        leaks += "."
+    out = figures.buildings_out_of_line
+    heating = (
+        _("Chauffage : aucun bâtiment chauffé à vide ni hors de la courbe météo.")
+        if not out
+        else ngettext(
+            "Chauffage : %(n)s bâtiment à regarder (%(names)s).",
+            "Chauffage : %(n)s bâtiments à regarder (%(names)s).",
+            len(out),
+        )
+        % {"n": len(out), "names": ", ".join(out)}
+    )
+    if figures.sensors_reporting:
+        sensors = ngettext(
+            "Capteurs : %(n)s en service, dont %(ok)s a donné des nouvelles ces dernières "
+            "24 heures.",
+            "Capteurs : %(n)s en service, dont %(ok)s ont donné des nouvelles ces dernières "
+            "24 heures.",
+            figures.sensors_reporting,
+        ) % {"n": figures.sensors_active, "ok": figures.sensors_reporting}
+    else:
+        sensors = _(
+            "Capteurs : %(n)s en service, aucun n'a donné de nouvelles ces dernières 24 heures."
+        ) % {"n": figures.sensors_active}
+    return [leaks, heating, sensors]
+
+
+def method(figures: WaterEnergy) -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "Eau économisée : une fuite non surveillée coule environ %(days)s jours avant qu'on la "
+        "remarque ; une fuite détectée ne coule que de l'alerte à sa réparation. Débit mesuré × "
+        "temps gagné, fuites réparées seulement ; eau à %(price)s € le m³."
+    ) % {"days": figures.unnoticed_days, "price": str(figures.price_per_m3).replace(".", ",")}

@@ -56,12 +56,16 @@ def _named_consents(user):
 class AlertQuerySet(MemberOwnedQuerySet):
     def visible_to(self, user):
         """The member's agents see their alerts. Operator staff see every alert but the
-        inactivity of monitored homes, which only the people a consent names see."""
+        inactivity of monitored homes, which only the people a consent names see (they see
+        it whoever they are)."""
         visible = super().visible_to(user)
+        if not getattr(user, "is_authenticated", False):
+            return visible
+        named = _named_consents(user).values("sensor")
         if is_operator_staff(user):
-            named = _named_consents(user).values("sensor")
-            visible = visible.exclude(Q(cause=Cause.INACTIVITY) & ~Q(sensor__in=named))
-        return visible
+            return visible.exclude(Q(cause=Cause.INACTIVITY) & ~Q(sensor__in=named))
+        # A person a consent names (a relative with an account) sees that home's alerts.
+        return visible | self.filter(cause=Cause.INACTIVITY, sensor__in=named)
 
     def unresolved(self):
         return self.exclude(status=AlertStatus.RESOLVED)

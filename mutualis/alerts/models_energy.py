@@ -172,3 +172,17 @@ class HeatingProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.sensor)
+
+    @property
+    def occupied_days(self) -> str:
+        """« lundi, mardi, jeudi » — the days of ``weekdays`` in words."""
+        names = [
+            _("lundi"),
+            _("mardi"),
+            _("mercredi"),
+            _("jeudi"),
+            _("vendredi"),
+            _("samedi"),
+            _("dimanche"),
+        ]
+        return ", ".join(str(names[int(d)]) for d in self.weekdays) or str(_("aucun"))

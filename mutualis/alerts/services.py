@@ -233,12 +233,34 @@ def consent_record(*, member, data: ConsentData, user, viewers=()) -> Monitoring
         retention_days=data.retention_days,
         recorded_by=user,
     )
-    if not consent.contact_addresses():
-        raise ValidationError(_("Indiquez au moins une personne à prévenir, avec son adresse."))
+    addresses = consent.contact_addresses()
+    recorder = (getattr(user, "email", "") or "").lower()
+    if not [a for a in addresses if a.lower() != recorder]:
+        raise ValidationError(
+            {
+                "contacts": _(
+                    "Indiquez au moins une personne à prévenir, avec son adresse, autre que "
+                    "vous-même : ce sont les proches ou les voisins qui recevront les alertes."
+                )
+            }
+        )
     consent.full_clean()
     consent.save()
-    consent.viewers.set([user, *viewers])
+    consent.viewers.set([user, *viewers, *named_accounts(addresses)])
     return consent
+
+
+def named_accounts(addresses: list[str]):
+    """The active accounts whose e-mail is one of the contacts': the people named see the
+    watch and its alerts in Mutualis too."""
+    from django.contrib.auth import get_user_model
+
+    if not addresses:
+        return []
+    query = Q()
+    for address in addresses:
+        query |= Q(email__iexact=address)
+    return list(get_user_model().objects.filter(query, is_active=True))
 
 
 @transaction.atomic

@@ -3,11 +3,12 @@
 Each builder runs a fixed number of queries, whatever the number of rows.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from mutualis.catalog.models import Subscription
@@ -206,6 +207,77 @@ def _weather() -> list[list[Any]]:
     return rows
 
 
+def _school_holidays() -> list[list[Any]]:
+    """As the national calendar writes them: the first day off and the day classes resume."""
+    from mutualis.alerts.models import SchoolHoliday
+    from mutualis.imports.importers.holidays import school_year, zone_label
+
+    return [
+        [
+            h.name,
+            "-",
+            h.starts_on.isoformat(),
+            (h.ends_on + dt.timedelta(days=1)).isoformat(),
+            "",
+            zone_label(h.zone),
+            school_year(h.starts_on),
+        ]
+        for h in SchoolHoliday.objects.order_by("zone", "starts_on", "name")
+    ]
+
+
+def _current_euis() -> dict[int, str]:
+    """Each sensor's DevEUI of its device in service (files name sensors by it)."""
+    return dict(Device.objects.filter(removed_on__isnull=True).values_list("sensor_id", "dev_eui"))
+
+
+def _heating_profiles() -> list[list[Any]]:
+    from mutualis.alerts.models import HeatingProfile
+    from mutualis.imports.importers.heating import weekdays_text, zone_text
+
+    euis = _current_euis()
+    profiles = HeatingProfile.objects.select_related("station").order_by("member_id", "sensor_id")
+    return [
+        [
+            euis.get(p.sensor_id, ""),
+            p.station.code,
+            weekdays_text(p.weekdays),
+            zone_text(p.holiday_zone),
+            flag_text(p.closed_on_public_holidays),
+            flag_text(p.active),
+        ]
+        for p in profiles
+    ]
+
+
+def _meter_sectors() -> list[list[Any]]:
+    from mutualis.alerts.models import MeterSector
+    from mutualis.imports.importers.sectors import LIST_SEPARATOR as METER_SEPARATOR
+
+    in_service = Device.objects.filter(removed_on__isnull=True)
+    sectors = (
+        MeterSector.objects.select_related("member")
+        .annotate(
+            head=Subquery(in_service.filter(sensor=OuterRef("district_id")).values("dev_eui")[:1])
+        )
+        .order_by("member__name", "member_id", "name")
+    )
+    behind: dict[int, list[str]] = {}
+    links = MeterSector.behind.through.objects.filter(sensor__devices__removed_on__isnull=True)
+    for sector_id, eui in links.values_list("metersector_id", "sensor__devices__dev_eui"):
+        behind.setdefault(sector_id, []).append(eui)
+    return [
+        [
+            member_code(s.member),
+            s.name,
+            s.head or "",
+            METER_SEPARATOR.join(sorted(behind.get(s.pk, []))),
+            flag_text(s.active),
+        ]
+        for s in sectors
+    ]
+
+
 @dataclass(frozen=True)
 class Export:
     kind: str
@@ -235,5 +307,8 @@ EXPORTS: dict[str, Export] = {
         Export(ImportKind.SENSORS, "capteurs", _sensors),
         Export(ImportKind.TICKETS, "demandes-assistance", _tickets),
         Export(ImportKind.WEATHER, "meteo-quotidienne", _weather),
+        Export(ImportKind.SCHOOL_HOLIDAYS, "vacances-scolaires", _school_holidays),
+        Export(ImportKind.HEATING_PROFILES, "profils-de-chauffage", _heating_profiles),
+        Export(ImportKind.METER_SECTORS, "secteurs-reseaux-eau", _meter_sectors),
     )
 }

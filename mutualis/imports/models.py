@@ -18,6 +18,9 @@ class ImportKind(models.TextChoices):
     SENSORS = "sensors", _("Capteurs")
     TICKETS = "tickets", _("Demandes d'assistance")
     WEATHER = "weather", _("Météo quotidienne (fichiers Météo-France)")
+    SCHOOL_HOLIDAYS = "school_holidays", _("Vacances scolaires (calendrier national)")
+    HEATING_PROFILES = "heating_profiles", _("Profils de chauffage des bâtiments")
+    METER_SECTORS = "meter_sectors", _("Secteurs des réseaux d'eau")
 
 
 class ImportJobQuerySet(models.QuerySet):

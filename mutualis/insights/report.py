@@ -156,6 +156,7 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
             )
         )
     story += _support_block(page, styles)
+    story += _water_energy_block(page, styles)
     story += satisfaction_story(page, styles)
     story.append(Spacer(1, 3 * mm))
     story.append(
@@ -179,6 +180,21 @@ def member_report_pdf(page: MemberPage, operator_name: str | None = None) -> byt
         title=pdf_text(f"{member.name} — {page.year}"),
     ).build(story)
     return buffer.getvalue()
+
+
+def _water_energy_block(page: MemberPage, styles) -> list:
+    """« Eau et énergie » (alerts app): leaks found, water saved, buildings, sensors."""
+    from mutualis.alerts.elus import method, sentences, water_energy
+
+    figures = water_energy(page.member, page.year)
+    lines = sentences(figures)
+    if not lines:
+        return []
+    return [
+        _p(_("Eau et énergie"), styles["h"]),
+        *(_p(line, styles["body"]) for line in lines),
+        _p(method(figures), styles["small"]),
+    ]
 
 
 def _support_block(page: MemberPage, styles) -> list:

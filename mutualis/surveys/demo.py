@@ -15,6 +15,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mutualis.members.models import AgentAccess, Member, MemberKind
@@ -24,6 +25,7 @@ from mutualis.surveys.answers import answer_errors
 from mutualis.surveys.definitions import MATURITY_THEMES, PRIORITY_THEMES, Kind
 from mutualis.surveys.models import (
     SurveyCampaign,
+    SurveyInvitation,
     SurveyResponse,
     SurveyStatus,
 )
@@ -87,8 +89,13 @@ def _open(kind: str, year: int, closes_on: dt.date, members, sent: dt.datetime):
     )
     services.campaign_invite(campaign=campaign, mode=InvitationMode.CHOSEN, members=members)
     SurveyCampaign.objects.filter(pk=campaign.pk).update(
-        status=SurveyStatus.OPEN, sent_at=sent, closes_on=closes_on
+        status=SurveyStatus.OPEN,
+        sent_at=sent,
+        closes_on=closes_on,
+        created_at=sent,
+        updated_at=sent,
     )
+    SurveyInvitation.objects.filter(campaign=campaign).update(created_at=sent, updated_at=sent)
     campaign.refresh_from_db()
     return campaign
 
@@ -144,6 +151,10 @@ def _answer(campaign, members, share, build, skip=()) -> int:
             )
         )
     SurveyResponse.objects.bulk_create(rows, batch_size=500)
+    # Dated when they were given, not when the demo was loaded (one UPDATE).
+    SurveyResponse.objects.filter(campaign=campaign).update(
+        created_at=F("submitted_at"), updated_at=F("submitted_at")
+    )
     return len(rows)
 
 

@@ -1,6 +1,14 @@
 import datetime as dt
 
-from mutualis.alerts.models import Alert, Cause, MeterSector, MonitoringConsent
+from mutualis.alerts.models import (
+    Alert,
+    Cause,
+    HeatingProfile,
+    MeterSector,
+    MonitoringConsent,
+    SchoolHoliday,
+    WeatherStation,
+)
 from mutualis.iot.models import Quantity, SensorKind
 from mutualis.iot.tests.factories import make_sensor
 
@@ -52,4 +60,40 @@ def make_sector(member):
     return sector
 
 
-builders = {Alert: make_alert, MonitoringConsent: make_consent, MeterSector: make_sector}
+def energy_meter(member, **fields):
+    return make_sensor(
+        member,
+        name=fields.pop("name", "Groupe scolaire, chaufferie"),
+        kind=SensorKind.ENERGY_METER,
+        quantities=(Quantity.ENERGY,),
+        **fields,
+    )
+
+
+def station():
+    return WeatherStation.objects.get_or_create(code="33281001", defaults={"name": "Mérignac"})[0]
+
+
+def make_heating_profile(member):
+    return HeatingProfile.objects.create(
+        member=member, sensor=energy_meter(member), station=station()
+    )
+
+
+def make_school_holiday(member):
+    """Shared data (the national calendar): ``member`` is not used."""
+    return SchoolHoliday.objects.create(
+        zone="A",
+        name="Vacances de la Toussaint",
+        starts_on=dt.date(2026, 10, 17),
+        ends_on=dt.date(2026, 11, 1),
+    )
+
+
+builders = {
+    Alert: make_alert,
+    MonitoringConsent: make_consent,
+    MeterSector: make_sector,
+    HeatingProfile: make_heating_profile,
+    SchoolHoliday: make_school_holiday,
+}

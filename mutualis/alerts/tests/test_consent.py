@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from mutualis.alerts import services
-from mutualis.alerts.models import Alert, Cause, MonitoringConsent
+from mutualis.alerts.models import Alert, Cause, MonitoringConsent, OnCallContact
 from mutualis.alerts.tests.tenancy import AT, make_alert, make_consent, water_meter
 from mutualis.core.roles import OperatorRole
 from mutualis.core.tests.factories import UserFactory
@@ -95,3 +96,47 @@ def test_the_member_records_a_consent_from_its_space(client):
     assert again.status_code == 400
     assert "déjà un consentement" in again.content.decode()
     assert "M. R." in client.get(url).content.decode()
+
+
+def _data(sensor, contacts):
+    return services.ConsentData(
+        sensor=sensor,
+        person="M. R.",
+        given_by="M. R.",
+        given_on=dt.date(2026, 11, 1),
+        purpose="Prévenir sa fille et sa voisine.",
+        contacts=contacts,
+        retention_days=60,
+    )
+
+
+def test_a_consent_names_people_to_tell_beyond_who_records_it_and_they_alone_are_told(
+    django_capture_on_commit_callbacks,
+):
+    member = MemberFactory()
+    meter = water_meter(member)
+    agent = AgentAccessFactory(member=member, user__email="agent@mairie.example.fr").user
+    with pytest.raises(ValidationError) as refused:
+        services.consent_record(member=member, data=_data(meter, f"Moi, {agent.email}"), user=agent)
+    assert "autre que vous-même" in str(refused.value)
+    daughter = UserFactory(email="anne.r@example.fr")  # she has an account
+    contacts = "Anne R. <Anne.R@example.fr>\nVoisine, voisine.m@example.fr"
+    consent = services.consent_record(member=member, data=_data(meter, contacts), user=agent)
+    assert set(consent.viewers.all()) == {agent, daughter}
+
+    OnCallContact.objects.create(member=member, name="Astreinte", email="astreinte@example.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = services.alert_raise(sensor=meter, cause=Cause.INACTIVITY, at=AT).alert
+    assert [sorted(m.to) for m in mail.outbox] == [["Anne.R@example.fr", "voisine.m@example.fr"]]
+    assert "M. R." not in mail.outbox[0].body  # the mail names the meter, not the person
+    staff = UserFactory(operator_role=OperatorRole.ADMINISTRATOR)
+    for user, sees in [(daughter, True), (agent, True), (staff, False)]:
+        assert Alert.objects.visible_to(user).filter(pk=alert.pk).exists() is sees
+
+    services.consent_withdraw(consent=consent, user=agent)
+    assert not Alert.objects.exists()
+    assert not MonitoringConsent.objects.visible_to(daughter).exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        later = services.alert_raise(sensor=meter, cause=Cause.INACTIVITY, at=AT)
+    assert later.alert is None and mail.outbox == []

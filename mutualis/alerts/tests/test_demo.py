@@ -7,8 +7,10 @@ import pytest
 from django.db import transaction
 
 from mutualis.alerts import demo
+from mutualis.alerts.elus import water_energy, water_price
 from mutualis.alerts.models import (
     Alert,
+    AlertStatus,
     Cause,
     DailyWeather,
     DetectionRun,
@@ -74,3 +76,19 @@ def test_the_demo_makes_the_hourly_detection_find_one_loss_and_one_heated_weeken
 
 def demo_heating():
     return [Cause.HEATING_UNOCCUPIED, Cause.HEATING_OUT_OF_LINE]
+
+
+def test_the_demo_has_one_leak_found_and_repaired_that_the_elus_page_counts():
+    member = MemberFactory(name="Mérignac", insee_code="33281")
+    for n in range(2):
+        fleet_meter(member, n, NOW)
+    demo.load_demo(NOW)
+    demo.load_demo(NOW)
+    found = Alert.objects.get(status=AlertStatus.RESOLVED)
+    assert found.cause == Cause.NIGHT_FLOW and found.resolved_note == demo.FOUND_LEAK_NOTE
+    assert found.opened_at.year == found.resolved_at.year == NOW.year
+    figures = water_energy(member, NOW.year, now=NOW)
+    assert (figures.leaks_found, figures.leaks_resolved) == (1, 1)
+    # 14 L/h that would have run 90 days unnoticed, repaired after 2: 88 days saved
+    assert figures.saved_m3 == round(14 * 88 * 24 / 1000, 1)
+    assert figures.saved_cents == round(14 * 88 * 24 / 1000 * float(water_price()) * 100)

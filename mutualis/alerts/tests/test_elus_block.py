@@ -2,13 +2,17 @@
 and what repairing the leaks saved."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import override_settings
 
-from mutualis.alerts.elus import water_energy
+from mutualis.alerts.elus import sentences, water_energy
 from mutualis.alerts.models import AlertStatus, Cause
 from mutualis.alerts.tests.tenancy import make_alert, water_meter
+from mutualis.billing.money import format_euros
+from mutualis.insights.report import _styles, _water_energy_block
+from mutualis.insights.selectors import member_page
 from mutualis.members.tests.factories import AgentAccessFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +52,28 @@ def test_water_saved_is_the_leak_rate_times_the_time_it_did_not_run(client):
     assert "21,4 m³" in page
     assert "91,85" in page
     assert "4,30 € le m³" in page
+
+
+@override_settings(WATER_PRICE_PER_M3="4.30", LEAK_UNNOTICED_DAYS=90)
+def test_the_printable_report_says_it_in_sentences_on_its_one_page(client):
+    member = MemberFactory(name="Saint-Aubin")
+    leak(member, measured=10.0, resolved_after=dt.timedelta(days=1))
+    leak(member, cause=Cause.DAILY_JUMP, measured=2400.0)
+    lines = sentences(water_energy(member, 2026))
+    assert lines[0] == (
+        "Fuites d'eau : 2 repérées par les compteurs en 2026, dont 1 réparée ; "
+        f"environ 21,4 m³ d'eau économisés, soit {format_euros(9185)}."
+    )
+    assert lines[1] == "Chauffage : aucun bâtiment chauffé à vide ni hors de la courbe météo."
+    assert lines[2] == (
+        "Capteurs : 2 en service, aucun n'a donné de nouvelles ces dernières 24 heures."
+    )
+
+    page = member_page(member, 2026)
+    block = " ".join(p.getPlainText() for p in _water_energy_block(page, _styles()))
+    assert block.startswith("Eau et énergie Fuites d'eau : 2 repérées")
+    assert "4,30 € le m³" in block
+    client.force_login(AgentAccessFactory(member=member).user)
+    pdf = client.get(f"/elus/{member.pk}/rapport.pdf?annee=2026")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf.content)) == 1

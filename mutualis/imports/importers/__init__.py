@@ -2,9 +2,12 @@
 
 from mutualis.imports.importers.base import Column, Importer
 from mutualis.imports.importers.establishments import EstablishmentsImporter
+from mutualis.imports.importers.heating import HeatingProfilesImporter
+from mutualis.imports.importers.holidays import SchoolHolidaysImporter
 from mutualis.imports.importers.members import MembersImporter
 from mutualis.imports.importers.memberships import MembershipsImporter
 from mutualis.imports.importers.needs import NeedsImporter
+from mutualis.imports.importers.sectors import MeterSectorsImporter
 from mutualis.imports.importers.sensors import SensorsImporter
 from mutualis.imports.importers.subscriptions import SubscriptionsImporter
 from mutualis.imports.importers.tickets import TicketsImporter
@@ -23,6 +26,9 @@ IMPORTERS: dict[str, type[Importer]] = {
         SensorsImporter,
         TicketsImporter,
         WeatherImporter,
+        SchoolHolidaysImporter,
+        HeatingProfilesImporter,
+        MeterSectorsImporter,
     )
 }
 

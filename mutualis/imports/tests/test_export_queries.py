@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mutualis.alerts.models import DailyWeather, WeatherStation
+from mutualis.alerts.models import DailyWeather, HeatingProfile, SchoolHoliday, WeatherStation
+from mutualis.alerts.tests.tenancy import energy_meter, make_sector
 from mutualis.catalog.models import SubscriptionScope
 from mutualis.imports.exports import EXPORTS
 from mutualis.imports.tests.factories import (
@@ -50,6 +51,9 @@ def add_rows(n: int) -> None:
         station, _ = WeatherStation.objects.get_or_create(code="33281001", defaults={"name": "M"})
         day = dt.date(2026, 1, 1) + dt.timedelta(days=DailyWeather.objects.count())
         DailyWeather.objects.create(station=station, day=day, minimum=1.5, maximum=9.0)
+        SchoolHoliday.objects.create(zone="A", name="Vacances", starts_on=day, ends_on=day)
+        HeatingProfile.objects.create(member=commune, sensor=energy_meter(commune), station=station)
+        make_sector(commune)
         Ticket.objects.create(
             source=TicketSource.IMPORT,
             external_id=f"T-{commune.pk}",

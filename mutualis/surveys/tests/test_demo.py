@@ -16,7 +16,7 @@ from mutualis.members.tests.factories import (
 from mutualis.surveys import selectors
 from mutualis.surveys.definitions import Kind
 from mutualis.surveys.demo import load_demo
-from mutualis.surveys.models import SurveyCampaign, SurveyStatus
+from mutualis.surveys.models import SurveyCampaign, SurveyResponse, SurveyStatus
 
 
 @pytest.fixture
@@ -53,3 +53,21 @@ def test_the_demo_loads_once_with_last_years_satisfaction_to_compare(perimeter):
     assert SurveyCampaign.objects.get(kind=Kind.MATURITY).responses.exists()
     block = selectors.member_satisfaction(mairie, year - 1)
     assert block.member_rate is not None and block.operator_rate is not None
+
+
+def test_the_demos_answers_are_dated_within_their_campaigns_dates(perimeter):
+    load_demo()
+    today = timezone.localdate()
+    answered = SurveyResponse.objects.select_related("campaign")
+    assert answered.count() > 40
+    for response in answered:
+        campaign = response.campaign
+        given = timezone.localdate(response.created_at)
+        assert response.created_at == response.submitted_at == response.updated_at
+        assert campaign.sent_at < response.submitted_at, response
+        assert given <= min(campaign.closes_on, today), response
+        if campaign.closed_at is not None:
+            assert response.submitted_at <= campaign.closed_at
+    for campaign in SurveyCampaign.objects.all():
+        assert campaign.created_at == campaign.sent_at
+        assert set(campaign.invitations.values_list("created_at", flat=True)) == {campaign.sent_at}
