@@ -97,6 +97,8 @@ PAGE_WRITES: dict[str, Expect] = {
     "operateur/capteurs/nouveau/": Expect(C.MANAGE_IOT),
     "operateur/capteurs/<int:pk>/modifier/": Expect(C.MANAGE_IOT),
     "operateur/capteurs/<int:pk>/intervention/": Expect(C.MANAGE_IOT),
+    "operateur/capteurs/passerelles/nouvelle/": Expect(C.MANAGE_IOT),
+    "operateur/capteurs/passerelles/<int:pk>/modifier/": Expect(C.MANAGE_IOT),
     "operateur/instances/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
     "operateur/instances/<int:pk>/membres/": Expect(C.MANAGE_GOVERNANCE),
     "operateur/instances/<int:pk>/seances/nouvelle/": Expect(C.MANAGE_GOVERNANCE),
@@ -139,6 +141,8 @@ PAGE_WRITES: dict[str, Expect] = {
     P + "enquetes/<int:pk>/": agents_and(None),
     P + "secteurs/": agents_and(C.MANAGE_IOT),
     P + "secteurs/<int:pk>/": agents_and(C.MANAGE_IOT),
+    P + "passerelles/": agents_and(C.MANAGE_IOT),
+    P + "passerelles/<int:pk>/": agents_and(C.MANAGE_IOT),
 }
 
 
@@ -233,6 +237,18 @@ PAGE_BODIES = {
     "operateur/alertes/chauffage/<int:pk>/": lambda w: _profile(w, new_meter=False),
     P + "secteurs/": lambda w: _new_sector(w),
     P + "secteurs/<int:pk>/": lambda w: _sector_change(w),
+    "operateur/capteurs/passerelles/nouvelle/": lambda w: {
+        "eui": "B8-27-EB-FF-FE-00-AA-01",
+        "name": "Château d'eau",
+        "owner": w.a.pk,
+    },
+    "operateur/capteurs/passerelles/<int:pk>/modifier/": lambda w: {
+        "name": "Toit de la mairie",
+        "owner": w.a.pk,
+        "commune": "",
+    },
+    P + "passerelles/": lambda w: {"eui": "b827ebfffe00aa02", "name": "Salle des fêtes"},
+    P + "passerelles/<int:pk>/": lambda w: {"name": "Toit de l'école", "latitude": "44,8"},
     "operateur/capteurs/<int:pk>/intervention/": lambda w: {
         "kind": "battery",
         "date": "2026-11-20",
@@ -303,6 +319,10 @@ WRITES_SOMETHING = {
     "operateur/alertes/chauffage/<int:pk>/suppression/",
     P + "secteurs/",
     P + "secteurs/<int:pk>/",
+    "operateur/capteurs/passerelles/nouvelle/",
+    "operateur/capteurs/passerelles/<int:pk>/modifier/",
+    P + "passerelles/",
+    P + "passerelles/<int:pk>/",
 }
 
 

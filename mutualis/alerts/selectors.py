@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
-from mutualis.alerts.models import Alert, AlertStatus, MonitoringConsent
+from mutualis.alerts.models import Alert, AlertStatus, MonitoringConsent, Severity
 from mutualis.iot.models import UNITS, Quantity, Reading
 
 MAX_POINTS = 24 * 31
@@ -79,3 +80,22 @@ def sector_series(alert: Alert) -> list[tuple[dt.date, float, float, float]]:
 
 def consents_for(*, user, member):
     return MonitoringConsent.objects.visible_to(user).filter(member=member).select_related("sensor")
+
+
+def hypervision_alerts(*, user, sensors: Q | None = None):
+    """The unresolved alerts (open or acknowledged) the user sees, for the IoT hypervision:
+    the gravest first, then the oldest; `sensors`: conditions on the alert's sensor, written
+    from the alert (`sensor__kind`, `sensor__commune`, `member`…). One query to read, with
+    the member and sensor joined."""
+    gravity = Case(
+        When(severity=Severity.CRITICAL, then=Value(0)),
+        When(severity=Severity.WARNING, then=Value(1)),
+        default=Value(2),
+    )
+    return (
+        Alert.objects.visible_to(user)
+        .unresolved()
+        .filter(sensors or Q())
+        .select_related("member", "sensor")
+        .order_by(gravity, "opened_at", "pk")
+    )

@@ -135,6 +135,7 @@ def _sensors() -> list[list[Any]]:
                 device.dev_eui,
                 member_code(sensor.member),
                 sensor.name,
+                sensor.building,
                 sensor.kind,
                 QUANTITY_SEPARATOR.join(m.quantity for m in sensor.measures.all()),
                 device.make,

@@ -19,7 +19,8 @@ class DeviceModelAdmin(ModelAdmin):
 
 @admin.register(Sensor)
 class SensorAdmin(ModelAdmin):
-    list_display = ("name", "member", "kind", "active", "last_seen_at")
+    list_display = ("name", "building", "member", "kind", "active", "last_seen_at")
+    search_fields = ("name", "building")
     list_filter = ("kind", "active", "open_data")
     raw_id_fields = ("member", "commune")
     readonly_fields = ("last_seen_at",)

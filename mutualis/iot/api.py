@@ -58,6 +58,7 @@ class SensorSerializer(serializers.ModelSerializer):
             "id",
             "member",
             "name",
+            "building",
             "kind",
             "dev_eui",
             "make",
@@ -122,6 +123,7 @@ class SensorViewSet(
             data=services.SensorData(
                 member=member,
                 name=data["name"],
+                building=data.get("building"),
                 kind=data["kind"],
                 quantities=tuple(data["quantities"]),
                 commune=data.get("commune"),

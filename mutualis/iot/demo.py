@@ -31,6 +31,7 @@ from mutualis.iot.models import (
     SensorEvent,
 )
 from mutualis.iot.rollups import rollups_fold_all
+from mutualis.iot.services import building_of
 from mutualis.iot.usage import iot_usage_post
 from mutualis.members.models import Member, MemberKind
 
@@ -143,6 +144,7 @@ def _fleet(plan) -> list[tuple[Sensor, Profile]]:
         Sensor(
             member=member,
             name=name[:200],
+            building=building_of(name),
             kind=profile.kind,
             commune_id=member.commune_id,
             latitude=Decimal(f"{lat:.6f}"),

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -5,7 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.forms import DateField, DecimalField, IntegerField
-from mutualis.iot.models import EventKind, Quantity, SensorKind, eui_validator
+from mutualis.iot.models import (
+    BUILDING_MAX_LENGTH,
+    EventKind,
+    Quantity,
+    SensorKind,
+    eui_validator,
+)
 from mutualis.members.models import Member
 from mutualis.territory.models import Commune
 
@@ -79,9 +86,18 @@ class CommuneCodeField(forms.CharField):
 class SensorForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Membre"), queryset=Member.objects.order_by("name"))
     name = forms.CharField(
-        label=_("Bâtiment ou équipement"),
+        label=_("Libellé"),
         max_length=200,
         help_text=_("Par exemple « École Jules-Ferry, chaufferie »."),
+    )
+    building = forms.CharField(
+        label=_("Bâtiment ou équipement"),
+        max_length=BUILDING_MAX_LENGTH,
+        required=False,
+        help_text=_(
+            "Regroupe les capteurs d'un même lieu dans « Mon espace », par exemple "
+            "« École Jules-Ferry »."
+        ),
     )
     kind = forms.ChoiceField(label=_("Type de capteur"), choices=SensorKind.choices)
     quantities = forms.MultipleChoiceField(
@@ -152,6 +168,12 @@ class SensorFilterForm(forms.Form):
         label=_("Type"), choices=[("", _("Tous")), *SensorKind.choices], required=False
     )
     commune = CommuneCodeField()
+    building = forms.CharField(
+        label=_("Bâtiment ou équipement"),
+        max_length=BUILDING_MAX_LENGTH,
+        required=False,
+        help_text=_("Tout ou partie de son nom."),
+    )
 
 
 EXPORT_MAX_DAYS = 366
@@ -195,3 +217,62 @@ class ExportForm(forms.Form):
                     % {"n": EXPORT_MAX_DAYS},
                 )
         return data
+
+
+GATEWAY_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+
+
+class GatewayIdField(forms.CharField):
+    """A gateway as its network server names it: an EUI of 16 hexadecimal digits (spaces,
+    dashes and colons dropped, lower case), or an identifier of The Things Stack."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Identifiant (EUI)"))
+        kwargs.setdefault(
+            "help_text",
+            _("16 chiffres hexadécimaux (B827EBFFFE61CC3D) ou l'identifiant du serveur de réseau."),
+        )
+        super().__init__(max_length=80, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        compact = "".join(c for c in text if c not in " -:")
+        if re.fullmatch(r"[0-9A-Fa-f]{16}", compact):
+            return compact.lower()
+        return text
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not GATEWAY_ID.fullmatch(value):
+            raise ValidationError(
+                _(
+                    "« %(value)s » n'est pas un identifiant de passerelle : 16 chiffres "
+                    "hexadécimaux, ou 64 lettres minuscules, chiffres, « . », « _ », « - » "
+                    "ou « @ » au plus."
+                ),
+                params={"value": value[:80]},
+            )
+
+
+class GatewayForm(forms.Form):
+    """A gateway; the owner is chosen by the operator, a member's own in « Mon espace »."""
+
+    eui = GatewayIdField()
+    name = forms.CharField(label=_("Nom"), max_length=200, required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Propriétaire"),
+        queryset=Member.objects.order_by("name"),
+        required=False,
+        empty_label=_("L'opérateur"),
+    )
+    commune = CommuneCodeField()
+    latitude = latitude_field(required=False)
+    longitude = longitude_field(required=False)
+
+    def __init__(self, *args, editing: bool = False, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:  # the network names the gateway by it
+            self.fields["eui"].disabled = True
+            self.fields["eui"].help_text = _("L'identifiant d'une passerelle ne change pas.")
+        if member is not None:  # « Mon espace »: the member's own gateways
+            del self.fields["owner"]

@@ -4,7 +4,10 @@ whatever the size of the fleet (each list is counted, and its first rows shown).
 - silent sensors: active, and nothing heard for IOT_SILENT_FACTOR × their interval;
 - low batteries: the latest battery value (kept on the measure) under the threshold;
 - gateways not seen for IOT_GATEWAY_SILENT_MINUTES;
-- quarantined messages: counts by reason over 24 hours, the latest ones;
+- quarantined messages: counts by reason over 24 hours, the latest ones; a message of a
+  known device belongs to that device's sensor (member, kind, commune, building), one of an
+  unknown device to no one: it is shown only when nothing is filtered;
+- open alerts (mutualis.alerts): unresolved, acknowledged or not, the gravest first;
 - ingestion: values received in the last hour, and how late (received − measured).
 """
 
@@ -14,10 +17,22 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 
+from mutualis.alerts.selectors import hypervision_alerts
 from mutualis.iot.models import (
+    Device,
     Gateway,
     Measure,
     Quantity,
@@ -28,6 +43,7 @@ from mutualis.iot.models import (
 )
 
 SHOWN = 50  # rows of each list; the count says how many in all
+QUARANTINE_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class Filters:
     member: object = None
     kind: str = ""
     commune: object = None
+    building: str = ""
 
     def sensors(self, prefix: str = "") -> Q:
         """The filters as conditions on a sensor (`prefix`: the path to it)."""
@@ -45,11 +62,18 @@ class Filters:
             q &= Q(**{f"{prefix}kind": self.kind})
         if self.commune is not None:
             q &= Q(**{f"{prefix}commune": self.commune})
+        if self.building:
+            q &= Q(**{f"{prefix}building__icontains": self.building})
         return q
 
     @property
     def any(self) -> bool:
-        return self.member is not None or bool(self.kind) or self.commune is not None
+        return (
+            self.member is not None
+            or bool(self.kind)
+            or self.commune is not None
+            or bool(self.building)
+        )
 
 
 @dataclass
@@ -75,6 +99,7 @@ class Hypervision:
     quarantine_counts: list[tuple[str, int]]
     quarantine_total: int
     quarantine_latest: list
+    alerts: Listing
     ingestion: Ingestion
     settings: dict = field(default_factory=dict)
 
@@ -116,7 +141,7 @@ def low_batteries(filters: Filters) -> Listing:
 
 
 def lost_gateways(filters: Filters, now: dt.datetime) -> Listing:
-    """Gateways not seen lately (the sensor kind does not apply to them)."""
+    """Gateways not seen lately (the sensor kind and building do not apply to them)."""
     limit = now - dt.timedelta(minutes=settings.IOT_GATEWAY_SILENT_MINUTES)
     gateways = Gateway.objects.filter(Q(last_seen_at__lt=limit) | Q(last_seen_at__isnull=True))
     if filters.member is not None:
@@ -148,12 +173,31 @@ def ingestion(filters: Filters, now: dt.datetime) -> Ingestion:
     )
 
 
-def hypervision(filters: Filters, now: dt.datetime | None = None) -> Hypervision:
+def quarantined(filters: Filters):
+    """The messages set aside that the filters keep: with a filter, those of known devices
+    whose sensor matches (a semi-join on the devices, the same query whatever their number);
+    each annotated with its device's member (`member_name`, empty for an unknown device)."""
+    messages = QuarantinedMessage.objects.all()
+    if filters.any:
+        devices = Device.objects.filter(filters.sensors("sensor__")).values("dev_eui")
+        messages = messages.filter(dev_eui__in=devices)
+    owner = Device.objects.filter(dev_eui=OuterRef("dev_eui")).values("sensor__member__name")
+    return messages.annotate(member_name=Subquery(owner[:1]))
+
+
+def open_alerts(filters: Filters, user) -> Listing:
+    return _listing(hypervision_alerts(user=user, sensors=filters.sensors("sensor__")))
+
+
+def hypervision(filters: Filters, now: dt.datetime | None = None, *, user=None) -> Hypervision:
+    """The screen's figures and lists. `user`: whose alerts are shown (the alerts' own
+    visibility); none without a user."""
     now = now or timezone.now()
     day_ago = now - dt.timedelta(hours=24)
     labels = dict(QuarantineReason.choices)
+    messages = quarantined(filters)
     counts = (
-        QuarantinedMessage.objects.filter(received_at__gte=day_ago)
+        messages.filter(received_at__gte=day_ago)
         .values_list("reason")
         .annotate(n=Count("pk"))
         .order_by()
@@ -166,7 +210,8 @@ def hypervision(filters: Filters, now: dt.datetime | None = None) -> Hypervision
         gateways=lost_gateways(filters, now),
         quarantine_counts=recent,
         quarantine_total=sum(n for _label, n in recent),
-        quarantine_latest=list(QuarantinedMessage.objects.order_by("-received_at", "-pk")[:5]),
+        quarantine_latest=list(messages.order_by("-received_at", "-pk")[:QUARANTINE_SHOWN]),
+        alerts=open_alerts(filters, user) if user is not None else Listing(0, []),
         ingestion=ingestion(filters, now),
         settings={
             "factor": settings.IOT_SILENT_FACTOR,

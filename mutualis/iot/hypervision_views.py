@@ -19,7 +19,10 @@ def hypervision(request):
     form = SensorFilterForm(request.GET or None)
     cleaned = form.cleaned_data if form.is_valid() else {}
     filters = selectors.Filters(
-        member=cleaned.get("member"), kind=cleaned.get("kind", ""), commune=cleaned.get("commune")
+        member=cleaned.get("member"),
+        kind=cleaned.get("kind", ""),
+        commune=cleaned.get("commune"),
+        building=cleaned.get("building", "").strip(),
     )
     auto = request.GET.get("auto") != "0"
     params = request.GET.copy()
@@ -33,10 +36,11 @@ def hypervision(request):
             "member": filters.member.pk if filters.member is not None else None,
             "kind": filters.kind,
             "commune": request.GET.get("commune", "")[:5],
+            "building": filters.building,
         },
         "kinds": SensorKind.choices,
         "commune_error": form.errors.get("commune") if form.is_bound else None,
-        "board": selectors.hypervision(filters),
+        "board": selectors.hypervision(filters, user=request.user),
         "auto": auto,
         "refresh": REFRESH_SECONDS,
         "toggle_query": params.urlencode(),

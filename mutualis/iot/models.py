@@ -150,6 +150,9 @@ class DeviceModel(TimeStampedModel):
         return " ".join(part for part in (self.make, self.model, self.generation) if part)
 
 
+BUILDING_MAX_LENGTH = 200
+
+
 class SensorQuerySet(MemberOwnedQuerySet):
     pass
 
@@ -161,9 +164,17 @@ class Sensor(TimeStampedModel):
         Member, verbose_name=_("membre"), on_delete=models.PROTECT, related_name="sensors"
     )
     name = models.CharField(
-        _("bâtiment ou équipement"),
+        _("libellé"),
         max_length=200,
         help_text=_("Par exemple « École Jules-Ferry, chaufferie »."),
+    )
+    building = models.CharField(
+        _("Bâtiment ou équipement"),
+        max_length=BUILDING_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "Ce qui regroupe les capteurs d'un même lieu, par exemple « École Jules-Ferry »."
+        ),
     )
     kind = models.CharField(_("type"), max_length=20, choices=SensorKind.choices)
     commune = models.ForeignKey(
@@ -192,6 +203,7 @@ class Sensor(TimeStampedModel):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["member", "kind"]),
+            models.Index(fields=["member", "building"], name="iot_sensor_building"),
             models.Index(fields=["last_seen_at"], name="iot_sensor_last_seen"),  # hypervision
         ]
 

@@ -5,6 +5,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import Case, Count, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,8 +15,8 @@ from mutualis.core.access import member_required
 from mutualis.iot.chart_context import charted, period_from, period_links
 from mutualis.iot.exports import export_response
 from mutualis.iot.forms import ExportForm
-from mutualis.iot.models import Measure, Sensor
-from mutualis.iot.series import building_of, series_for
+from mutualis.iot.models import BUILDING_MAX_LENGTH, Measure, Sensor
+from mutualis.iot.series import series_for
 
 
 def _sensors(member):
@@ -25,14 +26,27 @@ def _sensors(member):
 @member_required()
 @require_GET
 def sensor_list(request, member):
-    sensors = _sensors(member).select_related("commune").order_by("name", "pk")
+    """The member's sensors grouped by building (those without one last), filterable by
+    building; each building links to its charts."""
+    buildings = [
+        (name, count, urlencode({"nom": name}))
+        for name, count in _sensors(member)
+        .exclude(building="")
+        .values_list("building")
+        .annotate(n=Count("pk"))
+        .order_by("building")
+    ]
+    chosen = request.GET.get("batiment", "").strip()[:BUILDING_MAX_LENGTH]
+    sensors = _sensors(member).select_related("commune")
+    if chosen:
+        sensors = sensors.filter(building=chosen)
+    sensors = sensors.order_by(
+        Case(When(building="", then=Value(1)), default=Value(0)), "building", "name", "pk"
+    )
     page = Paginator(sensors, 50).get_page(request.GET.get("page"))
     latest: dict[int, list[Measure]] = {}
     for measure in Measure.objects.filter(sensor__in=list(page)).order_by("quantity"):
         latest.setdefault(measure.sensor_id, []).append(measure)
-    buildings = sorted(
-        {building_of(name) for name in _sensors(member).values_list("name", flat=True)}
-    )
     today = timezone.localdate()
     form = ExportForm(
         sensors=_sensors(member).order_by("name"),
@@ -44,9 +58,10 @@ def sensor_list(request, member):
         {
             "member": member,
             "page": page,
-            "query": "",
+            "query": urlencode({"batiment": chosen}) if chosen else "",
             "rows": [(s, latest.get(s.pk, [])) for s in page],
-            "buildings": [(b, urlencode({"nom": b})) for b in buildings],
+            "buildings": buildings,
+            "chosen": chosen,
             "form": form,
         },
     )
@@ -75,11 +90,10 @@ def sensor_detail(request, member, pk):
 @member_required()
 @require_GET
 def building(request, member):
-    name = request.GET.get("nom", "").strip()[:200]
+    name = request.GET.get("nom", "").strip()[:BUILDING_MAX_LENGTH]
     if not name:
         return redirect("iot_portal:sensor_list", member_pk=member.pk)
-    candidates = _sensors(member).filter(name__startswith=name).order_by("name", "pk")
-    sensors = [s for s in candidates if building_of(s.name) == name]
+    sensors = list(_sensors(member).filter(building=name).order_by("name", "pk"))
     if not sensors:
         raise Http404
     period = period_from(request)

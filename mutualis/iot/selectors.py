@@ -12,7 +12,7 @@ from mutualis.iot.models import (
 )
 
 
-def sensor_list(*, user, member=None, kind: str = "", commune=None):
+def sensor_list(*, user, member=None, kind: str = "", commune=None, building: str = ""):
     current = Device.objects.filter(sensor=OuterRef("pk"), removed_on__isnull=True)
     sensors = (
         Sensor.objects.visible_to(user)
@@ -27,6 +27,8 @@ def sensor_list(*, user, member=None, kind: str = "", commune=None):
         sensors = sensors.filter(kind=kind)
     if commune is not None:
         sensors = sensors.filter(commune=commune)
+    if building:
+        sensors = sensors.filter(building__icontains=building)
     return sensors
 
 

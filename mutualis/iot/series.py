@@ -6,8 +6,7 @@ What a point shows depends on the quantity: a meter index (water, energy) shows 
 consumed (the index's rise since the previous point), a count its sum, anything else (a
 temperature, a level) its mean, with the minimum and maximum beside it.
 
-A building is the part of a sensor's name before its first comma (« École Jules-Ferry,
-salle 2 » → « École Jules-Ferry »), as the referential names them.
+A building is the sensors of a member sharing the same `Sensor.building`.
 """
 
 import datetime as dt
@@ -25,10 +24,6 @@ SUMMED = {Quantity.COUNT}
 VIEWS = {"jour": _("Jour"), "mois": _("Mois"), "annee": _("Année")}
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin"]
 MONTHS += ["juil.", "août", "sept.", "oct.", "nov.", "déc."]
-
-
-def building_of(name: str) -> str:
-    return name.split(",", 1)[0].strip()
 
 
 def how(quantity: str) -> str:

@@ -1,21 +1,33 @@
 """Writes of the sensor referential: sensors, their devices and measures, maintenance."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mutualis.iot.models import Device, EventKind, Measure, Sensor, SensorEvent
+from mutualis.iot.models import (
+    BUILDING_MAX_LENGTH,
+    Device,
+    EventKind,
+    Gateway,
+    Measure,
+    Sensor,
+    SensorEvent,
+)
 from mutualis.members.models import Member
 from mutualis.territory.models import Commune
 
 
 @dataclass(frozen=True)
 class SensorData:
-    """What describes a sensor, as a form, the API or an imported row gives it."""
+    """What describes a sensor, as a form, the API or an imported row gives it.
+
+    `building`: None when not given (a file without the column, an API client that does not
+    send it): a new sensor takes the part of its name before the first comma, as sensors
+    were grouped before the field existed; an existing one keeps its own."""
 
     member: Member
     name: str
@@ -28,6 +40,7 @@ class SensorData:
     reporting_minutes: int = 60
     open_data: bool = False
     active: bool = True
+    building: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,7 @@ class DeviceData:
 SENSOR_FIELDS = (
     "member",
     "name",
+    "building",
     "kind",
     "commune",
     "latitude",
@@ -89,6 +103,8 @@ def sensor_create(*, data: SensorData, device: DeviceData, user=None) -> Sensor:
     if not data.quantities:
         raise ValidationError({"quantities": _("Choisissez au moins une grandeur mesurée.")})
     _eui_taken(device.dev_eui)
+    if data.building is None:
+        data = replace(data, building=building_of(data.name))
     sensor = Sensor(**{name: getattr(data, name) for name in SENSOR_FIELDS})
     sensor.full_clean()
     sensor.save()
@@ -112,6 +128,8 @@ def sensor_update(*, sensor: Sensor, data: SensorData, device: DeviceData | None
     a new device is a replacement). True when something changed."""
     if not data.quantities:
         raise ValidationError({"quantities": _("Choisissez au moins une grandeur mesurée.")})
+    if data.building is None:
+        data = replace(data, building=sensor.building)
     changed = [name for name in SENSOR_FIELDS if getattr(sensor, name) != getattr(data, name)]
     for name in changed:
         setattr(sensor, name, getattr(data, name))
@@ -206,5 +224,52 @@ def sensor_note(*, sensor: Sensor, date: dt.date, note: str, user=None) -> Senso
     )
 
 
+def building_of(name: str) -> str:
+    """The building of a sensor named the referential's way before the field existed: the
+    part of its name before the first comma (« École Jules-Ferry, salle 2 »)."""
+    return name.split(",", 1)[0].strip()[:BUILDING_MAX_LENGTH]
+
+
 def _text(value) -> str:
     return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class GatewayData:
+    """What describes a gateway, as the operator's or a member's form gives it. Its
+    identifier is set at creation; what the network reports (last seen, signal) is written by
+    the ingestion only."""
+
+    name: str
+    owner: Member | None = None
+    commune: Commune | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+GATEWAY_FIELDS = ("name", "owner", "commune", "latitude", "longitude")
+
+
+@transaction.atomic
+def gateway_create(*, eui: str, data: GatewayData) -> Gateway:
+    if Gateway.objects.filter(eui=eui).exists():
+        raise ValidationError(
+            {"eui": _("La passerelle %(eui)s est déjà enregistrée.") % {"eui": eui}}
+        )
+    gateway = Gateway(eui=eui, **{name: getattr(data, name) for name in GATEWAY_FIELDS})
+    gateway.full_clean()
+    gateway.save()
+    return gateway
+
+
+@transaction.atomic
+def gateway_update(*, gateway: Gateway, data: GatewayData) -> bool:
+    """True when something changed. The identifier stays (the network names the gateway by
+    it); the last sighting and signal are the ingestion's."""
+    changed = [name for name in GATEWAY_FIELDS if getattr(gateway, name) != getattr(data, name)]
+    for name in changed:
+        setattr(gateway, name, getattr(data, name))
+    if changed:
+        gateway.full_clean()
+        gateway.save(update_fields=[*changed, "updated_at"])
+    return bool(changed)

@@ -1,4 +1,5 @@
-"""Operator pages of the data platform: sensors, their maintenance, gateways."""
+"""Operator pages of the data platform: sensors and their maintenance (the gateways:
+gateway_views.py)."""
 
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from mutualis.core.roles import Capability, has_capability
 from mutualis.iot import selectors, services
 from mutualis.iot.chart_context import charted, period_from, period_links
 from mutualis.iot.forms import MaintenanceForm, SensorFilterForm, SensorForm
-from mutualis.iot.models import EventKind, Gateway, Sensor
+from mutualis.iot.models import EventKind, Sensor
 from mutualis.iot.series import series_for
 
 MANAGE = Capability.MANAGE_IOT
@@ -31,6 +32,7 @@ def sensor_list(request):
         member=filters.get("member"),
         kind=filters.get("kind", ""),
         commune=filters.get("commune"),
+        building=filters.get("building", ""),
     )
     page = Paginator(sensors, 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
@@ -51,6 +53,7 @@ def _data(cleaned, member=None) -> services.SensorData:
     return services.SensorData(
         member=member or cleaned["member"],
         name=cleaned["name"],
+        building=cleaned["building"].strip(),
         kind=cleaned["kind"],
         quantities=tuple(cleaned["quantities"]),
         commune=cleaned["commune"],
@@ -120,6 +123,7 @@ def sensor_update(request, pk):
     initial = {
         "member": sensor.member,
         "name": sensor.name,
+        "building": sensor.building,
         "kind": sensor.kind,
         "quantities": list(sensor.measures.values_list("quantity", flat=True)),
         "dev_eui": device.dev_eui if device else "",
@@ -181,11 +185,3 @@ def sensor_maintenance(request, pk):
             messages.success(request, _("Intervention enregistrée."))
             return redirect("iot:sensor_detail", pk=sensor.pk)
     return render(request, "iot/maintenance_form.html", {"form": form, "sensor": sensor})
-
-
-@operator_required()
-@require_GET
-def gateway_list(request):
-    gateways = Gateway.objects.visible_to(request.user).select_related("owner", "commune")
-    page = Paginator(gateways.order_by("name", "eui"), 50).get_page(request.GET.get("page"))
-    return render(request, "iot/gateway_list.html", {"page": page, "query": ""})

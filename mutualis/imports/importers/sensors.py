@@ -33,7 +33,14 @@ from mutualis.imports.importers.base import (
     token,
 )
 from mutualis.iot import services
-from mutualis.iot.models import Device, Quantity, Sensor, SensorKind, eui_validator
+from mutualis.iot.models import (
+    BUILDING_MAX_LENGTH,
+    Device,
+    Quantity,
+    Sensor,
+    SensorKind,
+    eui_validator,
+)
 from mutualis.territory.models import Commune
 
 LIST_SEPARATOR = "|"
@@ -102,7 +109,17 @@ class SensorsImporter(Importer):
             "70B3D57ED0051A2B",
         ),
         member_column("33063"),
-        Column("nom", True, gettext_lazy("Bâtiment ou équipement."), "École Jules-Ferry"),
+        Column("nom", True, gettext_lazy("Libellé du capteur."), "École Jules-Ferry, salle 2"),
+        Column(
+            "batiment",
+            False,
+            gettext_lazy(
+                "Bâtiment ou équipement qui regroupe des capteurs (200 caractères au plus). "
+                "Cellule vide : aucun ; colonne absente : inchangé, ou pour un nouveau capteur "
+                "la partie du nom avant la première virgule."
+            ),
+            "École Jules-Ferry",
+        ),
         Column(
             "type",
             True,
@@ -141,6 +158,7 @@ class SensorsImporter(Importer):
         "dev_eui": "deveui",
         "member": "membre",
         "name": "nom",
+        "building": "batiment",
         "kind": "type",
         "quantities": "grandeurs",
         "latitude": "latitude",
@@ -159,6 +177,11 @@ class SensorsImporter(Importer):
         dev_eui = self.field(row, "deveui", parse_eui)
         member = self.member_of(row, self.index)
         name = self.field(row, "nom", parse_text, required=True, max_length=200)
+        building = (
+            self.field(row, "batiment", parse_text, max_length=BUILDING_MAX_LENGTH)
+            if self.has_column("batiment")
+            else None
+        )
         kind = self.field(row, "type", parse_choice, SensorKind, KIND_LOOKUP, required=True)
         quantities = self.field(row, "grandeurs", parse_quantities)
         make = self.field(row, "fabricant", parse_text, max_length=100)
@@ -192,6 +215,7 @@ class SensorsImporter(Importer):
             data=services.SensorData(
                 member=member,
                 name=name,
+                building=building,
                 kind=kind,
                 quantities=quantities,
                 commune=commune,

@@ -95,3 +95,83 @@ def test_the_export_imports_back_unchanged(client, operator, bordeaux, fmt):
     assert report.ok, [str(e) for e in report.errors]
     assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
     assert iot_state() == before
+
+
+WITH_BUILDING = [*HEADER[:3], "batiment", *HEADER[3:]]
+
+
+def _row(eui, name, building, *rest):
+    return [eui, "33063", name, building, "comfort", "temperature", *rest, *[""] * 10]
+
+
+def test_the_building_column_sets_and_changes_the_building(bordeaux):
+    rows = [
+        _row("a840410000000001", "Salle 2", "École Jules-Ferry"),
+        _row("a840410000000002", "Préau", ""),
+    ]
+    report = run_import("sensors", "capteurs.csv", csv_bytes(WITH_BUILDING, rows))
+    assert report.ok, [str(e) for e in report.errors]
+    buildings = dict(Sensor.objects.values_list("name", "building"))
+    assert buildings == {"Salle 2": "École Jules-Ferry", "Préau": ""}
+    rows[1][3] = "École Jules-Ferry"
+    again = run_import("sensors", "capteurs.xlsx", xlsx_bytes(WITH_BUILDING, rows))
+    assert (again.updated, again.unchanged) == (1, 1)
+    assert Sensor.objects.get(name="Préau").building == "École Jules-Ferry"
+
+
+def test_without_the_column_a_new_sensor_takes_its_names_building_and_an_old_one_keeps_its_own(
+    bordeaux,
+):
+    make_sensor(bordeaux, dev_eui="a840410000000001", name="Mairie, accueil", building="Mairie")
+    Sensor.objects.update(building="Hôtel de ville")
+    rows = [
+        ["a840410000000001", "33063", "Mairie, accueil", "comfort", "temperature", *[""] * 10],
+        ["a840410000000002", "33063", "Stade, vestiaires", "comfort", "temperature", *[""] * 10],
+    ]
+    report = run_import("sensors", "capteurs.csv", csv_bytes(HEADER, rows))
+    assert report.ok, [str(e) for e in report.errors]
+    assert dict(Sensor.objects.values_list("name", "building")) == {
+        "Mairie, accueil": "Hôtel de ville",
+        "Stade, vestiaires": "Stade",
+    }
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_oversized_building_is_refused_in_french_and_changes_nothing(bordeaux, fmt):
+    make_sensor(bordeaux, dev_eui="a840410000000001", name="Salle 2", building="École")
+    before = iot_state()
+    rows = [
+        _row("a840410000000001", "Salle 2", "Gymnase"),
+        _row("a840410000000002", "Salle 3", "É" * 201),
+    ]
+    content = (csv_bytes if fmt == "csv" else xlsx_bytes)(WITH_BUILDING, rows)
+    report = run_import("sensors", f"capteurs.{fmt}", content)
+    assert not report.ok
+    assert [str(e) for e in report.errors] == [
+        f"capteurs.{fmt}, ligne 3, colonne batiment : 201 caractères : 200 au plus."
+    ]
+    assert iot_state() == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_export_carries_the_building_and_imports_back_unchanged(
+    client, operator, bordeaux, fmt
+):
+    make_sensor(bordeaux, dev_eui="a840410000000001", name="Salle 2", building="École Jules-Ferry")
+    make_sensor(bordeaux, dev_eui="a840410000000002", name="Armoire 1", building="")
+    client.force_login(operator)
+    response = client.get(reverse("imports:export", kwargs={"kind": "sensors", "fmt": fmt}))
+    file_name = response["Content-Disposition"].split('filename="')[1].rstrip('"')
+    if fmt == "csv":
+        text = response.content.decode("utf-8-sig")
+        assert text.splitlines()[0].split(";")[:4] == ["deveui", "membre", "nom", "batiment"]
+        assert ";École Jules-Ferry;" in text
+    before = iot_state()
+    report = run_import("sensors", file_name, response.content)
+    assert report.ok, [str(e) for e in report.errors]
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert iot_state() == before
+    assert dict(Sensor.objects.values_list("name", "building")) == {
+        "Salle 2": "École Jules-Ferry",
+        "Armoire 1": "",
+    }

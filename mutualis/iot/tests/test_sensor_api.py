@@ -64,3 +64,27 @@ def test_a_manager_registers_a_sensor(manager, member):
     again = api(manager).post("/api/v1/iot/sensors/", body, format="json")
     assert again.status_code == 400 and "dev_eui" in again.json()
     assert Reading.objects.count() == 0
+
+
+def test_the_api_shows_and_takes_the_building(manager, member):
+    body = {
+        "member": member.pk,
+        "name": "Mairie, salle du conseil",
+        "kind": "comfort",
+        "dev_eui": "a840410000000004",
+        "quantities": ["temperature"],
+    }
+    derived = api(manager).post("/api/v1/iot/sensors/", body, format="json")
+    assert derived.json()["building"] == "Mairie"  # not given: the name's convention
+    given = api(manager).post(
+        "/api/v1/iot/sensors/",
+        body | {"dev_eui": "a840410000000005", "building": "Hôtel de ville"},
+        format="json",
+    )
+    assert given.json()["building"] == "Hôtel de ville"
+    too_long = api(manager).post(
+        "/api/v1/iot/sensors/",
+        body | {"dev_eui": "a840410000000006", "building": "B" * 201},
+        format="json",
+    )
+    assert too_long.status_code == 400 and "building" in too_long.json()
