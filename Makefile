@@ -8,6 +8,9 @@ PORT ?= 8000
 # make serve: production settings unless DJANGO_SETTINGS_MODULE comes from the environment.
 SERVE_SETTINGS := $(if $(filter environment command line,$(origin DJANGO_SETTINGS_MODULE)),$(DJANGO_SETTINGS_MODULE),mutualis.config.settings.base)
 export DJANGO_SETTINGS_MODULE ?= mutualis.config.settings.dev
+# make test: the suite in parallel (pytest-xdist), one process per core; TEST_WORKERS=0 runs it
+# in a single process. Each worker builds its own test database (gw0, gw1... suffixes).
+export TEST_WORKERS ?= 2
 
 .PHONY: help demo serve test fuzz bench lint format install chromium mosquitto messages clean
 
@@ -65,7 +68,7 @@ test: install chromium mosquitto ## Run the whole test suite (SQLite, then Postg
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
-	DJANGO_SETTINGS_MODULE=mutualis.config.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=mutualis.config.settings.test $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 	bash scripts/test-postgres
 
 fuzz: install ## Run the property tests with 20 times more examples (Hypothesis fuzz profile)

@@ -40,19 +40,36 @@ def broker():
     require_service("Mosquitto (MQTT broker)", "127.0.0.1", 1883)
 
 
-@pytest.fixture
-def database(tmp_path):
-    env = {
+def environment(path: Path) -> dict[str, str]:
+    return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'iot.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{path}",
         "DJANGO_SETTINGS_MODULE": "mutualis.config.settings.test",
     }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """The migrated database with the sensors, made once per session (per xdist worker): the
+    migrations take far longer than a test, and each test works on a copy of its own."""
+    path = tmp_path_factory.mktemp("iot-template") / "iot.sqlite3"
+    env = environment(path)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run(
         [*manage, "shell", "-c", SETUP.format(euis=SENSORS)], env=env, check=True, cwd=ROOT
     )
-    return tmp_path / "iot.sqlite3", env
+    return path
+
+
+@pytest.fixture
+def database(tmp_path, migrated_database):
+    path = tmp_path / "iot.sqlite3"
+    with sqlite3.connect(migrated_database) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    return path, environment(path)
 
 
 @pytest.fixture

@@ -18,7 +18,13 @@ import pytest
 
 from conftest import IN_CI
 from mutualis.iot.tests.messages import chirpstack_up
-from mutualis.iot.tests.test_worker_broker import SENSORS, Run, database, uplinks  # noqa: F401
+from mutualis.iot.tests.test_worker_broker import (  # noqa: F401 (fixtures)
+    SENSORS,
+    Run,
+    database,
+    migrated_database,
+    uplinks,
+)
 
 pytestmark = pytest.mark.mqtt
 

@@ -1,5 +1,6 @@
 """A real OpenID provider for the tests: tools/oidc-provider (npm oidc-provider, configured
-like ProConnect), started with Node on 127.0.0.1:8043-8049.
+like ProConnect), started with Node on 127.0.0.1, on a port free at the time (`free_port`), so
+that parallel workers (pytest-xdist) and other runs on the machine never collide.
 
 Without Node or the npm packages (`make install` installs them) the tests are skipped, and
 under CI (CI set) they fail instead.
@@ -9,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,13 @@ CLIENT_ID = "mutualis-test"
 CLIENT_SECRET = "mutualis-test-secret-0123456789"
 CALLBACK = "http://testserver/connexion/proconnect/retour/"
 AFTER_LOGOUT = "http://testserver/connexion/"
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now (the system picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def node_missing_reason() -> str | None:

@@ -28,7 +28,8 @@ ACCOUNTS = {
 def browser_provider(live_server, settings):
     op.require_node()
     callback = f"{live_server.url}/connexion/proconnect/retour/"
-    provider = op.Provider("http://127.0.0.1:8045", 8045, ACCOUNTS)
+    port = op.free_port()
+    provider = op.Provider(f"http://127.0.0.1:{port}", port, ACCOUNTS)
     provider.redirect_uris = [callback]
     provider.start()
     settings.PROCONNECT_ISSUER = provider.issuer

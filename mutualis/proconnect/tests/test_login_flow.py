@@ -68,9 +68,10 @@ ACCOUNTS = {
 @pytest.fixture(scope="module")
 def providers():
     op.require_node()
-    real = op.Provider("http://127.0.0.1:8043", 8043, ACCOUNTS).start()
+    port = op.free_port()
+    real = op.Provider(f"http://127.0.0.1:{port}", port, ACCOUNTS).start()
     # Same issuer, other keys: what an attacker who is not ProConnect would sign with.
-    forger = op.Provider("http://127.0.0.1:8043", 8044, ACCOUNTS)
+    forger = op.Provider(real.issuer, op.free_port(), ACCOUNTS)
     try:
         forger.start()
         yield real, forger
@@ -119,7 +120,7 @@ def test_an_agent_of_a_member_signs_in_with_the_code_flow_pkce_state_and_nonce(p
 
     authorize = start(client)
     params = op.query(authorize)
-    assert authorize.startswith("http://127.0.0.1:8043/auth?")
+    assert authorize.startswith(f"{provider.issuer}/auth?")
     assert params["response_type"] == "code" and params["client_id"] == op.CLIENT_ID
     assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) == 43
     assert len(params["state"]) >= 32 and len(params["nonce"]) >= 32
@@ -149,7 +150,7 @@ def test_logout_ends_the_session_at_the_provider_too(provider, member_a):
     response = client.post("/deconnexion/")
     assert logged_in_user(client) is None
     end_session = response["Location"]
-    assert end_session.startswith("http://127.0.0.1:8043/session/end?")
+    assert end_session.startswith(f"{provider.issuer}/session/end?")
     params = op.query(end_session)
     assert params["id_token_hint"] == id_token
     assert params["post_logout_redirect_uri"] == op.AFTER_LOGOUT and len(params["state"]) >= 32
@@ -368,10 +369,10 @@ class _UserinfoInTransit(BaseHTTPRequestHandler):
 def userinfo_in_transit(provider):
     document = dict(config.discovery())
     _UserinfoInTransit.upstream = document["userinfo_endpoint"]
-    server = ThreadingHTTPServer(("127.0.0.1", 8046), _UserinfoInTransit)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _UserinfoInTransit)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    document["userinfo_endpoint"] = "http://127.0.0.1:8046/userinfo"
+    document["userinfo_endpoint"] = f"http://127.0.0.1:{server.server_address[1]}/userinfo"
     config._cache[f"{provider.issuer}/.well-known/openid-configuration"] = (
         config.time.monotonic(),
         document,
@@ -397,7 +398,7 @@ def test_the_logout_form_may_redirect_to_the_provider(provider):
     """Browsers check a form's redirects against the CSP's form-action: the logout form is
     allowed to end at ProConnect."""
     policy = Client().get("/connexion/")["Content-Security-Policy"]
-    assert "form-action 'self' http://127.0.0.1:8043;" in policy
+    assert f"form-action 'self' {provider.issuer};" in policy
 
 
 def test_an_agent_who_moved_to_another_organisation_no_longer_gets_in(provider, member_a):
