@@ -190,11 +190,70 @@ def ceiling(batch: list[tuple[str, bytes]], app: str) -> float:
     return len(batch) / (time.perf_counter() - start)
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _broker_pid() -> int | None:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "mosquitto":
+                    return int(entry.name)
+            except OSError:
+                continue
+    return None
+
+
+def _backends() -> list[int]:
+    """The PostgreSQL backends of the benchmark's database but this process's own."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class Cpu:
+    """CPU time of each part of a run: the ingestion workers, their PostgreSQL backends, the
+    broker (shared with anything else using it) and this process (the publisher)."""
+
+    def __init__(self, workers: list[int]):
+        self.workers = workers
+        self.broker = _broker_pid()
+        self.start = self._now(backends=[])
+
+    def _now(self, backends: list[int]) -> dict[str, float]:
+        return {
+            "workers": sum(_cpu(pid) for pid in self.workers),
+            "PostgreSQL": sum(_cpu(pid) for pid in backends),
+            "broker": _cpu(self.broker) if self.broker else 0.0,
+            "publisher": time.process_time(),
+        }
+
+    def per_thousand(self, uplinks: int) -> dict[str, float]:
+        """Milliseconds per 1,000 uplinks; to be called before the workers stop (their
+        backends started with the first batch, after `start`)."""
+        end = self._now(backends=_backends())
+        return {k: (end[k] - self.start[k]) * 1e6 / uplinks for k in end}
+
+
 def _last_id() -> int:
     return Reading.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def end_to_end(batch: list[tuple[str, bytes]], app: str, workers: int) -> float:
+def end_to_end(
+    batch: list[tuple[str, bytes]], app: str, workers: int
+) -> tuple[float, dict[str, float]]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     group = f"bench{app[:8]}"
     client_ids = [f"bench-ingest-{app[:8]}-{n}" for n in range(workers)]
@@ -221,6 +280,7 @@ def end_to_end(batch: list[tuple[str, bytes]], app: str, workers: int) -> float:
     for process in processes:
         assert process.stdout.readline().startswith("ready")
     before = _last_id()
+    cpu = Cpu([process.pid for process in processes])
 
     def stored() -> int:  # the readings' ids: cheap to poll, unlike a count of the table
         return (_last_id() - before) // VALUES
@@ -232,6 +292,7 @@ def end_to_end(batch: list[tuple[str, bytes]], app: str, workers: int) -> float:
             raise SystemExit(f"only {stored()} of {len(batch)} uplinks stored after 10 minutes")
         time.sleep(0.02)
     elapsed = time.perf_counter() - start
+    costs = cpu.per_thousand(len(batch))
     for process in processes:
         process.terminate()
         process.wait(30)
@@ -241,7 +302,7 @@ def end_to_end(batch: list[tuple[str, bytes]], app: str, workers: int) -> float:
         client.connect(HOST, PORT)
         client.loop(0.2)
         client.disconnect()
-    return len(batch) / elapsed
+    return len(batch) / elapsed, costs
 
 
 def main() -> None:
@@ -260,12 +321,19 @@ def main() -> None:
         if count in results:
             continue
         batch = messages(app, euis, first_hour)
-        uplinks = end_to_end(batch, app, count)
+        uplinks, costs = end_to_end(batch, app, count)
         results[count] = uplinks
         print(
             f"end to end, {count} worker{'s' if count > 1 else ' '}:    {uplinks:9,.0f} uplinks/s"
             f"  {uplinks * VALUES:9,.0f} values/s  ratio to the ceiling {uplinks / rate:.2f}"
             f"  (goal ≥ {GOAL:,} values/s: {'met' if uplinks * VALUES >= GOAL else 'MISSED'})"
+        )
+        total = sum(costs.values())
+        print(
+            "  CPU ms per 1,000 uplinks: "
+            + ", ".join(f"{name} {ms:,.0f}" for name, ms in costs.items())
+            + f"; all {total:,.0f} → at most {os.cpu_count() * 1e6 / total * VALUES:,.0f} "
+            "values/s on idle cores"
         )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     stored = Reading.objects.count()
