@@ -1,8 +1,6 @@
 """The surveys demo on a small perimeter: idempotent, two satisfaction years to compare, the
 `mairie` commune's 2026 form waiting for it."""
 
-import time
-
 import pytest
 from django.utils import timezone
 
@@ -32,11 +30,8 @@ def perimeter(db):
 
 
 def test_the_demo_loads_once_with_last_years_satisfaction_to_compare(perimeter):
-    started = time.monotonic()
     counts = load_demo()
-    elapsed = time.monotonic() - started
     assert load_demo() == counts
-    assert elapsed < 5, f"the surveys demo took {elapsed:.1f} s for 80 members"
     year = timezone.localdate().year
     now = SurveyCampaign.objects.get(kind=Kind.SATISFACTION, year=year)
     assert now.status == SurveyStatus.OPEN and now.accepts_answers()
