@@ -24,6 +24,7 @@ from mutualis.alerts.models import (
     HeatingProfile,
     HolidayZone,
     MeterSector,
+    OnCallContact,
     SchoolHoliday,
     WeatherStation,
 )
@@ -39,6 +40,7 @@ STATION_NAME = "Bordeaux-Mérignac (données générées pour la démonstration)
 FIRST_DAY = dt.date(2026, 9, 1)
 LOSS_M3_PER_HOUR = 0.04  # 40 L/h lost between the district meter and the schools
 LOSS_DAYS = 10
+ON_CALL_EMAIL = "astreinte.services-techniques@merignac.example"
 HOLIDAYS = [  # zone A (académie de Bordeaux), first and last day off
     ("Vacances de la Toussaint", dt.date(2026, 10, 17), dt.date(2026, 11, 1)),
     ("Vacances de Noël", dt.date(2026, 12, 19), dt.date(2027, 1, 3)),
@@ -214,6 +216,11 @@ def load_demo(now: dt.datetime | None = None) -> dict[str, int]:
         return {"secteurs de réseau": 0}
     now = now or timezone.now()
     _found_leak(member, now)
+    OnCallContact.objects.get_or_create(
+        member=member,
+        email=ON_CALL_EMAIL,
+        defaults={"name": "Astreinte des services techniques"},
+    )
     if MeterSector.objects.exists():
         return {"secteurs de réseau": MeterSector.objects.count()}
     today = timezone.localdate(now)

@@ -39,6 +39,8 @@ COMMUNES = 40
 HISTORY_START = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
 HOURLY_DAYS = 1
 INSTALLED_ON = dt.date(2026, 6, 15)
+WATCHED_COMMUNE = "33281"  # Mérignac: the alerts demo's commune
+WATCHED_HOURLY_DAYS = 16  # the leak rules compare a night with the 14 previous ones
 SILENT_SHARE = 0.02  # sensors fallen silent a few days ago (for the hypervision)
 # Buildings of a commune and the sensors they hold: (name, profile, count per 2,000 inhabitants).
 BUILDINGS = [
@@ -225,9 +227,53 @@ def _history(pairs, now: dt.datetime) -> int:
                 seen[sensor.pk] = moments[last]
             ingest_store.readings_insert(*columns)
             written += len(columns[3])
+    written += _watched_hourly(pairs, seen, end)
     ingest_store.sensors_seen(seen)
     rollups_fold_all(HISTORY_START)
     return written
+
+
+def _watched(pairs) -> list[Sensor]:
+    """The water meters of Mérignac (the alerts demo's commune), else of the commune with the
+    most of them."""
+    meters = [s for s, p in pairs if p.code == "water_meter"]
+    by_member: dict[int, list[Sensor]] = {}
+    for sensor in meters:
+        by_member.setdefault(sensor.member_id, []).append(sensor)
+    if not by_member:
+        return []
+    chosen = next(
+        (m for m in by_member if by_member[m][0].member.insee_code == WATCHED_COMMUNE),
+        max(by_member, key=lambda m: len(by_member[m])),
+    )
+    return by_member[chosen]
+
+
+def _watched_hourly(pairs, seen: dict[int, dt.datetime], end: dt.datetime) -> int:
+    """A value an hour over the last ``WATCHED_HOURLY_DAYS`` days for the watched commune's
+    water index (the leak rules read nights hour by hour), all meters as one table."""
+    meters = [s for s in _watched(pairs) if s.pk in seen]
+    if not meters:
+        return 0
+    measures = dict(
+        Measure.objects.filter(sensor__in=meters, quantity="water_volume").values_list(
+            "sensor_id", "pk"
+        )
+    )
+    moments = [end - dt.timedelta(hours=h) for h in range(WATCHED_HOURLY_DAYS * 24, -1, -1)]
+    at = np.array([(m - EPOCH).total_seconds() / 3600 for m in moments])
+    seeds = np.array([float(s.pk) for s in meters])
+    index = values(PROFILES["water_meter"], seeds[:, None], at[None, :])["water_volume"]
+    columns: tuple[list, list, list, list] = ([], [], [], [])
+    for i, sensor in enumerate(meters):
+        last = sum(1 for m in moments if m <= seen[sensor.pk])  # a silent meter stays silent
+        columns[0].extend([sensor.pk] * last)
+        columns[1].extend([measures[sensor.pk]] * last)
+        columns[2].extend(moments[:last])
+        columns[3].extend(index[i, :last].tolist())
+    before = Reading.objects.filter(sensor__in=meters).count()
+    ingest_store.readings_insert(*columns)  # the hours already there are left as they are
+    return Reading.objects.filter(sensor__in=meters).count() - before
 
 
 @transaction.atomic

@@ -3,7 +3,9 @@
 Each active sensor of the referential whose device is of a known simulated model (the demo's
 fleet) reports in turn, at `--rate` uplinks a second, the values its kind gives at this very
 moment (the same curves as the demo's history). `--leak <DevEUI>` makes a water meter's index
-climb as a leak would, from the start of the simulation on.
+climb as a leak would, from the start of the simulation on, or from `--since` hours ago: the
+leak's past hours are then rewritten in the stored readings first (mutualis.iot.leak), so that
+the detection sees the nights it compares.
 """
 
 import datetime as dt
@@ -16,7 +18,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mutualis.iot.ingest.simulation import PROFILES, chirpstack_uplink, hours, values
-from mutualis.iot.models import Device
+from mutualis.iot.leak import leak_backfill
+from mutualis.iot.models import Device, Sensor
 
 APPLICATION_ID = "5c1f1a3e-0d5b-4b8e-9b7e-6f2d8c0a1e42"
 
@@ -34,11 +37,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--leak", default="", help="DevEUI d'un compteur d'eau qui fuit dès le départ."
         )
+        parser.add_argument(
+            "--since",
+            type=float,
+            default=0,
+            help="Avec --leak : la fuite a commencé il y a tant d'heures (48 : deux nuits "
+            "entières, ce que la détection des fuites de nuit demande) ; ses relevés horaires "
+            "passés sont réécrits dans la base avant les remontées en direct.",
+        )
         parser.add_argument("--application-id", default=APPLICATION_ID)
 
-    def handle(self, *args, host, port, rate, duration, leak, application_id, **options):
+    def handle(self, *args, host, port, rate, duration, leak, since, application_id, **options):
         if not 0 < rate <= 5000:
             raise CommandError("Le débit va de 0 à 5 000 remontées par seconde.")
+        if not 0 <= since <= 24 * 14:
+            raise CommandError("--since va de 0 à 336 heures (14 jours).")
+        if since and not leak:
+            raise CommandError("--since ne s'emploie qu'avec --leak.")
         by_model = {(p.make, p.model): p for p in PROFILES.values()}
         fleet = [
             (eui, sensor_id, name, by_model[(make, model)])
@@ -68,9 +83,18 @@ class Command(BaseCommand):
                 f"Broker MQTT injoignable sur {host}:{port} ({exc}) : "
                 "lancez-le (make mosquitto) ou réglez IOT_MQTT_HOST et IOT_MQTT_PORT."
             ) from exc
+        leak_start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=since)
+        if leak and since:
+            sensor_id = next(s for eui, s, *_r in fleet if eui == leak)
+            written = leak_backfill(
+                Sensor.objects.get(pk=sensor_id), leak_start, dt.datetime.now(dt.UTC)
+            )
+            self.stdout.write(
+                f"Fuite sur {leak} depuis {since:g} h : {written} relevés horaires réécrits."
+            )
         client.loop_start()
         started = time.monotonic()
-        leak_since = hours(dt.datetime.now(dt.UTC))
+        leak_since = hours(leak_start)
         self.stdout.write(
             f"{len(fleet)} capteurs, {rate:g} remontées/s vers {host}:{port}"
             + (f", fuite sur {leak}" if leak else "")
